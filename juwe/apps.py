@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class JuweConfig(AppConfig):
+    name = "juwe"
+    verbose_name = _("Organisation and access")
+
+    def ready(self) -> None:
+        from juwe import navigation, signals  # noqa: F401  (signals: login/logout audit)
+
+        navigation.register(navigation.NavItem(_("Worklist"), "home", "juwe.view_home", order=0))
+        navigation.register(navigation.NavItem(_("Districts"), "district_list", "juwe.view_district_profile", order=80))
+        navigation.register(navigation.NavItem(_("Administration"), "admin:index", "juwe.administer", order=999))

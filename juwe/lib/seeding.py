@@ -1,0 +1,54 @@
+"""Helpers for demo data: every app's `demo.py` has a `seed(ctx)` that `seed_demo` calls in order.
+
+Seeding is idempotent: each seeder keys its rows on natural keys and inserts in bulk with
+`ignore_conflicts`, so running it again adds nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from tqdm import tqdm
+
+DEMO_PASSWORD = "JuWe-Demo-2026!"
+
+
+@dataclass
+class SeedContext:
+    scale: int = 1
+    seed: int = 2026
+    quiet: bool = False
+    rows: dict[str, int] = field(default_factory=dict)
+    started: float = field(default_factory=time.monotonic)
+
+    def rng(self, name: str) -> random.Random:
+        """A random generator of its own per seeder, so results do not depend on seeder order."""
+        return random.Random(f"{self.seed}:{name}")
+
+    def progress(self, iterable: Iterable, desc: str, total: int | None = None) -> Iterator:
+        return iter(
+            tqdm(iterable, desc=desc, total=total, unit=" Zeilen", file=sys.stderr, disable=self.quiet, leave=False)
+        )
+
+    def count(self, label: str, n: int) -> None:
+        self.rows[label] = self.rows.get(label, 0) + n
+
+    def bulk(self, model, objs: list, label: str, chunk: int = 5000) -> int:
+        """Insert in chunks, skipping rows that exist already (natural keys); counts new rows."""
+        before = model._default_manager.count()
+        with tqdm(total=len(objs), desc=label, unit=" Zeilen", file=sys.stderr, disable=self.quiet, leave=False) as bar:
+            for part in chunked(objs, chunk):
+                model._default_manager.bulk_create(part, ignore_conflicts=True)
+                bar.update(len(part))
+        written = model._default_manager.count() - before
+        self.count(label, written)
+        return written
+
+
+def chunked(items: list, size: int = 5000) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,218 @@
+"""Core data of JuWe: org structure, users and the audit trail."""
+
+from functools import cached_property
+
+import pgtrigger
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from juwe.roles import Role
+
+
+class SocialCenter(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("social centre")
+        verbose_name_plural = _("social centres")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    social_center = models.ForeignKey(
+        SocialCenter, on_delete=models.PROTECT, related_name="teams", verbose_name=_("social centre")
+    )
+
+    class Meta:
+        verbose_name = _("district team")
+        verbose_name_plural = _("district teams")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["social_center", "name"], name="team_name_unique_per_center")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class District(models.Model):
+    code = models.CharField(_("code"), max_length=10, unique=True, help_text=_("Short code used in case references."))
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="districts", verbose_name=_("team"))
+    social_center = models.ForeignKey(
+        SocialCenter, on_delete=models.PROTECT, related_name="districts", verbose_name=_("social centre")
+    )
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.team_id and self.social_center_id and self.team.social_center_id != self.social_center_id:
+            raise ValidationError({"team": _("The team belongs to another social centre.")})
+
+
+class DistrictType(models.TextChoices):
+    C = "C", _("C – in transition")
+    D = "D", _("D – mixed quarter")
+    E = "E", _("E – unremarkable everyday")
+
+
+class DistrictIndicator(models.Model):
+    """One year of a district's profile (Sozialraumanalyse)."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("district")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    youth_population = models.PositiveIntegerField(_("youth population 0–21"))
+    youth_population_forecast = models.PositiveIntegerField(_("forecast youth population 0–21"))
+    precarity_index = models.DecimalField(_("precarity index"), max_digits=5, decimal_places=3)
+    cases_ambulant = models.PositiveIntegerField(_("ambulant cases"))
+    cases_residential = models.PositiveIntegerField(_("residential cases"))
+    district_type = models.CharField(_("district type"), max_length=1, choices=DistrictType.choices)
+    youth_clubs = models.PositiveSmallIntegerField(_("open youth clubs"), default=0)
+    school_social_work = models.PositiveSmallIntegerField(_("school social work"), default=0)
+    counselling_centres = models.PositiveSmallIntegerField(_("counselling centres"), default=0)
+    after_school_care = models.PositiveSmallIntegerField(_("after-school care"), default=0)
+    kitas = models.PositiveSmallIntegerField(_("day-care centres (Kitas)"), default=0)
+    schools = models.PositiveSmallIntegerField(_("schools"), default=0)
+
+    class Meta:
+        verbose_name = _("district indicator")
+        verbose_name_plural = _("district indicators")
+        ordering = ["district", "-year"]
+        constraints = [models.UniqueConstraint(fields=["district", "year"], name="indicator_unique_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.year}"
+
+
+class Provider(models.Model):
+    class Kind(models.TextChoices):
+        PUBLIC = "public", _("public")
+        INDEPENDENT = "independent", _("independent (freier Träger)")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INDEPENDENT)
+    lead_districts = models.ManyToManyField(
+        District,
+        blank=True,
+        related_name="lead_providers",
+        verbose_name=_("lead provider for districts"),
+        help_text=_("Districts in which this provider is the lead provider (Sozialraumträger)."),
+    )
+
+    class Meta:
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person working with JuWe. Roles are groups; the fields below give the role its scope."""
+
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name=_("team")
+    )
+    districts = models.ManyToManyField(
+        District, blank=True, related_name="coordinators", verbose_name=_("districts (coordination)")
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("provider")
+    )
+    social_center = models.ForeignKey(
+        SocialCenter,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("social centre"),
+        help_text=_("For leadership and economic youth aid: empty means the whole office."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        if not self.is_authenticated or not self.is_active:
+            return frozenset()
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(role in self.roles for role in roles)
+
+    def district_ids(self) -> set[int]:
+        """Districts this user works in, by whichever scope their roles give them."""
+        ids: set[int] = set()
+        if self.has_role(Role.CASE_MANAGER, Role.TEAM_LEAD) and self.team_id:
+            ids |= set(District.objects.filter(team_id=self.team_id).values_list("id", flat=True))
+        if self.has_role(Role.DISTRICT_COORDINATOR):
+            ids |= set(self.districts.values_list("id", flat=True))
+        return ids
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, from where. Append-only: the database refuses UPDATE and DELETE."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("view")
+        CREATE = "create", _("create")
+        UPDATE = "update", _("update")
+        DELETE = "delete", _("delete")
+        PRINT = "print", _("print")
+        EXPORT = "export", _("export")
+        LOGIN = "login", _("login")
+        LOGOUT = "logout", _("logout")
+        LOGIN_FAILED = "login-failed", _("login failed")
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    name = models.CharField(_("event"), max_length=100, help_text=_("Namespaced, e.g. cases.case.viewed"))
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        triggers = [
+            pgtrigger.Protect(name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(action=""), name="audit_action_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.name}"

@@ -1,0 +1,34 @@
+"""The main menu, built from the access policy: an item shows when the user has its permission.
+
+Apps add their items in their AppConfig.ready() with `register`.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    perm: str
+    order: int = 100
+
+
+_ITEMS: list[NavItem] = []
+
+
+def register(item: NavItem) -> None:
+    if item not in _ITEMS:
+        _ITEMS.append(item)
+        _ITEMS.sort(key=lambda i: i.order)
+
+
+def items_for(user, current_path: str = "") -> list[dict]:
+    menu = []
+    for item in _ITEMS:
+        if user.has_perm(item.perm):
+            url = reverse(item.url_name)
+            menu.append({"label": item.label, "url": url, "active": current_path.startswith(url) and url != "/"})
+    return menu

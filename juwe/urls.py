@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from juwe import views
+from juwe.forms import LoginForm
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "anmelden/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("organisation/stadtteile/", views.district_list, name="district_list"),
+    path("organisation/stadtteile/<str:code>/", views.district_profile, name="district_profile"),
+    path("netzwerke/", include("networks.urls")),
+    path("faelle/", include("cases.urls")),
+    path("mikroprojekte/", include("microprojects.urls")),
+    path("budgets/", include("budgets.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,37 @@
+import pytest
+from django.urls import reverse
+
+from juwe import worklist
+
+
+@pytest.mark.parametrize("who", ["case_manager", "team_lead", "coordinator", "economic_aid", "leadership", "provider_staff", "admin"])
+def test_every_role_lands_on_a_worklist(as_user, users, who):
+    response = as_user(getattr(users, who)).get(reverse("home"))
+    assert response.status_code == 200
+    assert "Arbeitsliste" in response.text
+    assert 'href="#main"' in response.text  # skip link
+
+
+def test_menu_follows_the_policy(as_user, users):
+    assert "/admin/" in as_user(users.admin).get(reverse("home")).text
+    assert "/admin/" not in as_user(users.case_manager).get(reverse("home")).text
+
+
+def test_registered_section_shows_for_permitted_roles_only(as_user, users):
+    section = worklist.Section(
+        key="test", title="Testabschnitt", perm="juwe.administer", rows=lambda user: [{"label": "eins", "url": "/x/"}], template="juwe/_worklist_simple.html"
+    )
+    worklist.register(section)
+    try:
+        assert "Testabschnitt" in as_user(users.admin).get(reverse("home")).text
+        assert "Testabschnitt" not in as_user(users.case_manager).get(reverse("home")).text
+    finally:
+        worklist._SECTIONS.pop("test")
+
+
+def test_home_query_count(as_user, users, django_assert_max_num_queries):
+    client = as_user(users.case_manager)
+    # session, user, roles (cached on the user), session refresh (3); each app's section adds
+    # its own pinned queries to this budget
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("home")).status_code == 200
