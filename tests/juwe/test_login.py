@@ -75,3 +75,14 @@ def test_logout_needs_post_and_ends_session(client, person):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_english_browser_still_gets_german(client, db):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Benutzername" in response.text
+
+
+def test_user_may_choose_english(client, db, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("login"))
+    assert "User name" in response.text

@@ -1,0 +1,101 @@
+"""Exports of list pages: an exporter yields rows, we write CSV (semicolons, for German Excel)
+or XLSX (openpyxl). The caller has already scoped the rows through the access policy; the
+export itself is audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from juwe.audit import Action, audit_log
+
+FORMATS = ("csv", "xlsx")
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, Decimal):
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if timezone.is_aware(value) else value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+def _xlsx_value(value):
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if value is None or isinstance(value, (int, float, Decimal, date)):
+        return value
+    return str(value)
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([str(h) for h in header])
+    for row in rows:
+        writer.writerow([_csv_value(v) for v in row])
+    # BOM so that Excel opens the UTF-8 file with umlauts intact.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(header: Sequence[str], rows: Iterable[Sequence], title: str = "Export") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append([str(h) for h in header])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([_xlsx_value(v) for v in row])
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def export_response(
+    request: HttpRequest,
+    *,
+    fmt: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    filename: str,
+    audit_name: str,
+    data: dict | None = None,
+) -> HttpResponse:
+    """Answer with the CSV or XLSX file and write the export audit event (with the filter used)."""
+    if fmt not in FORMATS:
+        fmt = "csv"
+    rows = list(rows)
+    if fmt == "xlsx":
+        body = to_xlsx(header, rows, title=filename)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = to_csv(header, rows)
+        content_type = "text/csv; charset=utf-8"
+    audit_log(
+        action=Action.EXPORT,
+        name=audit_name,
+        request=request,
+        data={"format": fmt, "rows": len(rows), "filter": request.GET.dict(), **(data or {})},
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
