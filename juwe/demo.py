@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from juwe.lib.seeding import DEMO_PASSWORD, SeedContext
 from juwe.models import District, DistrictIndicator, DistrictType, Provider, SocialCenter, Team, User
-from juwe.roles import Role
+from juwe.roles import Role, ensure_role_groups
 
 # social centre -> team -> Stadtteil number, [Ortsteile]
 ORGANISATION: dict[str, dict[str, list[tuple[int, list[str]]]]] = {
@@ -198,6 +198,7 @@ def _seed_providers(ctx: SeedContext) -> None:
 
 
 def _seed_users(ctx: SeedContext) -> None:
+    ensure_role_groups()
     groups = {g.name: g for g in Group.objects.filter(name__in=Role.values)}
     password = make_password(DEMO_PASSWORD)
     team = Team.objects.get(code=_slug(DEMO_TEAM))

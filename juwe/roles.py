@@ -19,3 +19,11 @@ class Role(models.TextChoices):
 
 # Roles that see case contents at all (further narrowed by team or provider).
 CASEWORK_ROLES = frozenset({Role.CASE_MANAGER, Role.TEAM_LEAD})
+
+
+def ensure_role_groups() -> None:
+    """Create missing role groups (migration 0002 does this; tests that flush tables need it again)."""
+    from django.contrib.auth.models import Group
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)

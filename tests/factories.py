@@ -73,7 +73,7 @@ class UserFactory(DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
             for role in extracted:
-                self.groups.add(Group.objects.get(name=Role(role).value))
+                self.groups.add(Group.objects.get_or_create(name=Role(role).value)[0])
 
     @factory.post_generation
     def district_set(self, create, extracted, **kwargs):
