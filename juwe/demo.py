@@ -162,7 +162,16 @@ def _seed_indicators(ctx: SeedContext, districts: list[District]) -> None:
         else:
             base_index = rng.uniform(-0.35, 0.4)
         youth = rng.randint(900, 6500)
+        # Infrastructure changes slowly: fixed per district, now and then one more or less.
+        infrastructure = {
+            "youth_clubs": rng.randint(0, 3), "school_social_work": rng.randint(0, 5),
+            "counselling_centres": rng.randint(0, 2), "after_school_care": rng.randint(0, 6),
+            "kitas": rng.randint(2, 14), "schools": rng.randint(1, 8),
+        }
         for offset in (3, 2, 1):
+            if rng.random() < 0.3:
+                key = rng.choice(list(infrastructure))
+                infrastructure[key] = max(0, infrastructure[key] + rng.choice((-1, 1)))
             year = this_year - offset
             index = Decimal(f"{base_index + rng.uniform(-0.04, 0.04):.3f}")
             youth_year = int(youth * (1 + 0.01 * (3 - offset)))
@@ -178,12 +187,7 @@ def _seed_indicators(ctx: SeedContext, districts: list[District]) -> None:
                     cases_ambulant=ambulant,
                     cases_residential=int(ambulant * rng.uniform(0.3, 0.6)),
                     district_type=DistrictType.C if index > Decimal("0.4") else DistrictType.D if index > Decimal("-0.3") else DistrictType.E,
-                    youth_clubs=rng.randint(0, 3),
-                    school_social_work=rng.randint(0, 5),
-                    counselling_centres=rng.randint(0, 2),
-                    after_school_care=rng.randint(0, 6),
-                    kitas=rng.randint(2, 14),
-                    schools=rng.randint(1, 8),
+                    **infrastructure,
                 )
             )
     ctx.bulk(DistrictIndicator, rows, "Stadtteilkennzahlen")

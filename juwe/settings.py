@@ -196,6 +196,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# django-filter: "all" instead of dashes for an empty choice.
+FILTERS_EMPTY_CHOICE_LABEL = _("all")
+FILTERS_NULL_CHOICE_LABEL = _("none")
+
 # --- Logging ------------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def district_list(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "juwe.view_district_profile")
     qs = visible(request.user, District).select_related("team", "social_center").order_by("name")
-    filterset = DistrictFilter(request.GET, queryset=qs)
+    filterset = DistrictFilter(request.GET, queryset=qs, user=request.user)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     return render(request, "juwe/district_list.html", {"filter": filterset, "page": page})
 

@@ -43,3 +43,10 @@ def test_district_profile_query_count(as_user, users, org, django_assert_max_num
     with django_assert_max_num_queries(10):
         response = client.get(reverse("district_profile", args=[org.walle.code]))
     assert response.status_code == 200
+
+
+def test_filter_choices_stay_inside_the_users_scope(as_user, users, org):
+    response = as_user(users.case_manager).get(reverse("district_list"))
+    choices = [str(t) for t in response.context["filter"].form.fields["team"].queryset]
+    assert choices == ["Stadtteilteam Walle"]
+    assert "alle" in response.text
