@@ -13,6 +13,8 @@ urlpatterns = [
         name="login",
     ),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("passwort/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("passwort/geaendert/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("organisation/stadtteile/", views.district_list, name="district_list"),
     path("organisation/stadtteile/<str:code>/", views.district_profile, name="district_profile"),
     path("netzwerke/", include("networks.urls")),

@@ -86,3 +86,15 @@ def test_user_may_choose_english(client, db, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(reverse("login"))
     assert "User name" in response.text
+
+
+def test_user_changes_password_and_weak_passwords_are_refused(client, person):
+    client.force_login(person)
+    url = reverse("password_change")
+    weak = client.post(url, {"old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678"})
+    assert weak.status_code == 200
+    assert "zu kurz" in weak.text  # German validator message
+    ok = client.post(url, {"old_password": PASSWORD, "new_password1": "Neues-Passwort-2026!", "new_password2": "Neues-Passwort-2026!"})
+    assert ok.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password("Neues-Passwort-2026!")
