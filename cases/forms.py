@@ -1,0 +1,178 @@
+"""Forms of the case file. They parse input; the rules live in `cases.services`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from juwe.access import district_scope
+from juwe.models import District, User
+from juwe.roles import Role
+
+from .models import (
+    Case,
+    CaseRole,
+    CaseState,
+    Classification,
+    CloseReason,
+    Contact,
+    FirstContactSource,
+    Gender,
+    NetworkPerson,
+    ResourceEntry,
+)
+
+MSG_NAME_REQUIRED = _("Enter first and last name.")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: at the field it names, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class IntakeForm(forms.Form):
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none())
+    opened_on = forms.DateField(label=_("Date of the first contact"), widget=DateInput())
+    first_contact_source = forms.ChoiceField(label=_("Source of the first contact"), choices=FirstContactSource.choices)
+    concern = forms.CharField(
+        label=_("Concern in the family's words"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    street = forms.CharField(label=_("Street and number"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False, initial="Bremen")
+    confirm_new = forms.BooleanField(
+        label=_("I have checked the possible duplicates: these are different persons."), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = district_scope(user).order_by("name")
+        if not self.is_bound:
+            self.initial.setdefault("opened_on", timezone.localdate())
+
+
+class MemberForm(forms.Form):
+    """One person at intake; empty rows are skipped. `existing` reuses a known person record."""
+
+    # Set from the duplicate warning (radio buttons), never typed.
+    existing = forms.IntegerField(required=False)
+    role = forms.ChoiceField(label=_("Role in the case"), choices=CaseRole.choices)
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DateInput())
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNSPECIFIED)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    note = forms.CharField(label=_("Relation"), max_length=200, required=False, help_text=_("e.g. mother, son"))
+
+    def has_changed(self) -> bool:
+        # The role and gender selects always carry a value; a row counts once a name is typed.
+        return bool(self.data.get(self.add_prefix("first_name")) or self.data.get(self.add_prefix("last_name")))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("existing") and not (data.get("first_name", "").strip() and data.get("last_name", "").strip()):
+            raise ValidationError(MSG_NAME_REQUIRED, code="name")
+        return data
+
+
+class BaseMemberFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        # The first row is the child, the next rows are for the parents.
+        return {"initial": {"role": CaseRole.CHILD if index == 0 else CaseRole.PARENT}}
+
+
+MemberFormSet = forms.formset_factory(MemberForm, formset=BaseMemberFormSet, extra=2, min_num=1, validate_min=True, max_num=8)
+
+
+def member_formset(data=None):
+    return MemberFormSet(data, prefix="m")
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CaseEditForm(VersionedForm):
+    first_contact_source = forms.ChoiceField(label=_("Source of the first contact"), choices=FirstContactSource.choices)
+    concern = forms.CharField(label=_("Concern in the family's words"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    will = forms.CharField(
+        label=_("The family's will"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("What the family itself wants to change – in its own words."),
+    )
+    goals = forms.CharField(label=_("The family's goals"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    @classmethod
+    def for_case(cls, case: Case, data=None):
+        initial = {f: getattr(case, f) for f in ("first_contact_source", "concern", "will", "goals", "version")}
+        return cls(data, initial=initial)
+
+
+class TransitionForm(VersionedForm):
+    to_state = forms.ChoiceField(label=_("Next step"), choices=CaseState.choices)
+    reason = forms.ChoiceField(
+        label=_("Reason for closing"), choices=[("", "—"), *CloseReason.choices], required=False
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, allowed: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed is not None and not self.is_bound:
+            self.fields["to_state"].choices = [(s, CaseState(s).label) for s in allowed]
+
+
+class ClassificationForm(VersionedForm):
+    classification = forms.ChoiceField(label=_("Classification"), choices=Classification.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AssignForm(VersionedForm):
+    case_manager = forms.ModelChoiceField(label=_("Responsible case manager"), queryset=User.objects.none())
+
+    def __init__(self, *args, team_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_manager"].queryset = (
+            User.objects.filter(team_id=team_id, is_active=True, groups__name__in=[Role.CASE_MANAGER, Role.TEAM_LEAD])
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["occurred_at", "kind", "duration_minutes", "participants", "note"]
+        widgets = {"occurred_at": DateTimeInput(), "note": forms.Textarea(attrs={"rows": 2})}
+
+
+class ResourceForm(forms.ModelForm):
+    class Meta:
+        model = ResourceEntry
+        fields = ["area", "description", "named_by", "strength"]
+
+
+class NetworkPersonForm(forms.ModelForm):
+    class Meta:
+        model = NetworkPerson
+        fields = ["name", "relation", "sector", "ring", "quality", "note"]

@@ -1,0 +1,203 @@
+"""Reads of case files. Every function takes the acting user first and starts from the access policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from juwe.access import get_visible_or_404, visible
+
+from .models import (
+    Case,
+    CaseMember,
+    CaseRole,
+    CaseState,
+    Classification,
+    ClassificationChange,
+    Contact,
+    Person,
+    StateChange,
+)
+
+INTAKE_REVIEW_CONTACTS = 5  # from here an undecided intake belongs on the worklist
+INTAKE_OVERDUE_CONTACTS = 10  # from here it is overdue
+WORKLIST_LIMIT = 50  # worklists show the most urgent rows; the case list has the rest
+
+
+def cases_visible_to(user) -> QuerySet:
+    return visible(user, Case)
+
+
+def _members_prefetch() -> Prefetch:
+    return Prefetch(
+        "members",
+        queryset=CaseMember.objects.select_related("person").order_by("role", "person__last_name", "person__first_name"),
+    )
+
+
+def case_list(user) -> QuerySet:
+    """The cases a user may see, with what the list shows (members in one extra query per page)."""
+    return (
+        cases_visible_to(user)
+        .select_related("district", "team", "case_manager")
+        .prefetch_related(_members_prefetch())
+    )
+
+
+def intake_overdue_q() -> Q:
+    return Q(state=CaseState.INTAKE, contact_count__gte=INTAKE_OVERDUE_CONTACTS)
+
+
+def case_search_q(text: str) -> Q:
+    """Reference (substring) or any member's name (fuzzy: pg_trgm similarity, every word must match)."""
+    text = text.strip()
+    if not text:
+        return Q()
+    person_q = Q()
+    for word in text.split():
+        person_q &= (
+            Q(last_name__trigram_similar=word)
+            | Q(first_name__trigram_similar=word)
+            | Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+        )
+    persons = Person.objects.filter(person_q).values("id")
+    return Q(reference__icontains=text) | Q(id__in=CaseMember.objects.filter(person_id__in=persons).values("case_id"))
+
+
+def case_detail(user, pk: int) -> Case:
+    """One case with its members, or 404 when it is outside the user's scope."""
+    return get_visible_or_404(
+        user,
+        Case.objects.select_related("district", "team", "case_manager").prefetch_related(_members_prefetch()),
+        pk=pk,
+    )
+
+
+def case_contacts(case: Case, limit: int | None = None) -> list[Contact]:
+    qs = case.contacts.select_related("created_by").order_by("-occurred_at", "-id")
+    return list(qs[:limit] if limit else qs)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    by: str
+    text: str
+    detail: str = ""
+
+
+def case_history(case: Case) -> list[HistoryEntry]:
+    """State changes and classifications in one timeline, newest first."""
+    entries = []
+    for change in StateChange.objects.filter(case=case).select_related("changed_by"):
+        if not change.from_state:
+            text = _("Case opened (intake)")
+        else:
+            text = _("State: %(from)s → %(to)s") % {
+                "from": change.get_from_state_display(),
+                "to": change.get_to_state_display(),
+            }
+        detail = " – ".join(filter(None, [change.get_reason_display() if change.reason else "", change.note]))
+        entries.append(HistoryEntry(change.changed_at, str(change.changed_by or ""), text, detail))
+    for change in ClassificationChange.objects.filter(case=case).select_related("changed_by"):
+        text = _("Classification: %(value)s") % {"value": change.get_classification_display()}
+        entries.append(HistoryEntry(change.changed_at, str(change.changed_by or ""), text, change.reason))
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def children_ages(case: Case, on: dt.date | None = None) -> list[int]:
+    """Ages of the case's children and young people (members must be prefetched or are loaded)."""
+    on = on or timezone.localdate()
+    ages = []
+    for member in case.members.all():
+        birth = member.person.birth_date
+        if member.role in (CaseRole.CHILD, CaseRole.YOUNG_PERSON) and birth:
+            ages.append(on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day)))
+    return sorted(ages)
+
+
+@dataclass
+class DuplicateCheck:
+    """Possible duplicates of a person about to be created: visible ones by name, others only counted."""
+
+    first_name: str
+    last_name: str
+    birth_date: dt.date
+    visible: list[Person]
+    elsewhere: int
+
+    @property
+    def found(self) -> bool:
+        return bool(self.visible) or self.elsewhere > 0
+
+
+def possible_duplicates(user, *, first_name: str, last_name: str, birth_date: dt.date | None) -> DuplicateCheck | None:
+    """Persons with the same birth date and a similar name (pg_trgm), so one child does not get two files.
+
+    Persons outside the user's scope are only counted: their existence is worth a phone call to
+    the other team, their data is not the user's to see.
+    """
+    if not birth_date or not last_name.strip():
+        return None
+    candidates = Person.objects.filter(birth_date=birth_date).filter(
+        Q(last_name__trigram_similar=last_name) | Q(last_name__iexact=last_name)
+    )
+    if first_name.strip():
+        candidates = candidates.filter(
+            Q(first_name__trigram_similar=first_name) | Q(first_name__iexact=first_name) | Q(first_name__istartswith=first_name[:3])
+        )
+    in_scope = list(visible(user, Person).filter(id__in=candidates.values("id")).prefetch_related("memberships__case")[:10])
+    total = candidates.count()
+    return DuplicateCheck(first_name, last_name, birth_date, in_scope, max(total - len(in_scope), 0))
+
+
+# --- Worklists ----------------------------------------------------------------------------------
+
+
+def intake_worklist_rows(user) -> list[dict]:
+    """The user's own cases in intake with 5+ contacts and no decision; overdue from 10 contacts."""
+    qs = (
+        cases_visible_to(user)
+        .filter(case_manager=user, state=CaseState.INTAKE, contact_count__gte=INTAKE_REVIEW_CONTACTS)
+        .order_by("-contact_count", "opened_on")
+        .only("id", "reference", "contact_count", "opened_on")[:WORKLIST_LIMIT]
+    )
+    return [
+        {
+            "label": case.reference,
+            "url": reverse("cases:detail", args=[case.pk]),
+            "note": _("%(n)s contacts in intake since %(date)s – decide: close or case conference")
+            % {"n": case.contact_count, "date": f"{case.opened_on:%d.%m.%Y}"},
+            "overdue": case.contact_count >= INTAKE_OVERDUE_CONTACTS,
+        }
+        for case in qs
+    ]
+
+
+def child_protection_worklist_rows(user) -> list[dict]:
+    """Open cases of the team in Gefährdungsbereich: the team lead follows each § 8a procedure."""
+    qs = (
+        cases_visible_to(user)
+        .filter(classification=Classification.DANGER)
+        .exclude(state=CaseState.CLOSED)
+        .select_related("case_manager")
+        .order_by("updated_at")
+        .only("id", "reference", "updated_at", "case_manager__first_name", "case_manager__last_name", "case_manager__username")[
+            :WORKLIST_LIMIT
+        ]
+    )
+    return [
+        {
+            "label": case.reference,
+            "url": reverse("cases:detail", args=[case.pk]),
+            "note": _("Gefährdungsbereich – child-protection procedure; case manager: %(cm)s") % {"cm": case.case_manager},
+            "overdue": False,
+        }
+        for case in qs
+    ]

@@ -1,0 +1,299 @@
+"""Case file pages. Thin: parse, call a selector or service, render. Every case read is audited."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from juwe.access import get_visible_or_404, require_perm
+from juwe.audit import Action, audit_log
+from juwe.lib.export import export_response
+
+from . import selectors, services
+from .ecomap import render_ecomap
+from .filters import CaseFilter
+from .forms import (
+    AssignForm,
+    CaseEditForm,
+    ClassificationForm,
+    ContactForm,
+    IntakeForm,
+    NetworkPersonForm,
+    ResourceForm,
+    TransitionForm,
+    apply_service_errors,
+    member_formset,
+)
+from .models import Case, NetworkPerson, ResourceArea, ResourceEntry
+from .services import MemberInput, allowed_next_states
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 20000  # an export is for a team's list, not for copying the whole office
+
+
+def _audit_view(request: HttpRequest, case: Case, part: str = "") -> None:
+    audit_log(action=Action.VIEW, name="cases.case.viewed", request=request, obj=case, data={"part": part} if part else None)
+
+
+def _case_for_change(request: HttpRequest, pk: int) -> Case:
+    require_perm(request.user, "cases.change_case")
+    return selectors.case_detail(request.user, pk)
+
+
+# --- List ---------------------------------------------------------------------------------------
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "cases.view_case")
+    filterset = CaseFilter(request.GET, queryset=selectors.case_list(request.user), user=request.user)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        require_perm(request.user, "cases.export_cases")
+        return _export(request, filterset)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/case_list.html", {"filter": filterset, "page": page})
+
+
+def _export(request: HttpRequest, filterset: CaseFilter) -> HttpResponse:
+    qs = filterset.qs.select_related(None).select_related("district", "team", "case_manager")[:EXPORT_LIMIT]
+    header = [_("Reference"), _("State"), _("Classification"), _("District"), _("Team"), _("Case manager"),
+              _("Opened on"), _("Closed on"), _("Contacts"), _("Persons")]
+    rows = (
+        [c.reference, c.get_state_display(), c.get_classification_display(), c.district.name, c.team.name,
+         str(c.case_manager), c.opened_on, c.closed_on, c.contact_count,
+         ", ".join(m.person.full_name for m in c.members.all())]
+        for c in qs
+    )
+    return export_response(request, fmt=request.GET["format"], header=header, rows=rows, filename="faelle",
+                           audit_name="cases.case.exported")
+
+
+# --- Intake -------------------------------------------------------------------------------------
+
+
+def case_open(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "cases.open_case")
+    form = IntakeForm(request.POST or None, user=request.user)
+    members = member_formset(request.POST or None)
+    duplicates = []
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        rows = [m.cleaned_data for m in members if m.cleaned_data]  # empty extra rows are skipped
+        duplicates = [
+            (m.prefix, check)
+            for m in members
+            if m.cleaned_data and not m.cleaned_data.get("existing")
+            and (check := selectors.possible_duplicates(request.user, first_name=m.cleaned_data["first_name"],
+                                                        last_name=m.cleaned_data["last_name"],
+                                                        birth_date=m.cleaned_data["birth_date"]))
+            and check.found
+        ]
+        if duplicates and not form.cleaned_data["confirm_new"]:
+            # Shown before saving: the user picks the existing record or confirms new persons.
+            form.add_error(None, _("Possible duplicates found. Check them below: use the existing record or confirm that these are different persons."))
+        else:
+            try:
+                case = services.case_open(user=request.user, members=[_member_input(request.user, r) for r in rows],
+                                          **{k: form.cleaned_data[k] for k in ("district", "opened_on", "first_contact_source", "concern", "street", "postcode", "city")})
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+                return redirect("cases:detail", case.pk)
+    return render(request, "cases/case_open.html", {"form": form, "members": members, "duplicates": duplicates})
+
+
+def _member_input(user, row: dict) -> MemberInput:
+    from .models import Person
+
+    person = get_visible_or_404(user, Person, pk=row["existing"]) if row.get("existing") else None
+    fields = {k: row[k] for k in ("first_name", "last_name", "birth_date", "gender", "phone", "note")}
+    return MemberInput(role=row["role"], person=person, **fields)
+
+
+# --- Detail -------------------------------------------------------------------------------------
+
+
+def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
+    return {
+        "case": case,
+        "contacts": selectors.case_contacts(case),
+        "contact_form": forms.get("contact_form") or ContactForm(),
+        "history": selectors.case_history(case),
+        "edit_form": forms.get("edit_form") or CaseEditForm.for_case(case),
+        "transition_form": forms.get("transition_form")
+        or TransitionForm(initial={"version": case.version}, allowed=allowed_next_states(case.state)),
+        "classification_form": forms.get("classification_form")
+        or ClassificationForm(initial={"version": case.version, "classification": case.classification or None}),
+        "assign_form": AssignForm(initial={"version": case.version, "case_manager": case.case_manager_id}, team_id=case.team_id)
+        if request.user.has_perm("cases.assign_case") else None,
+        "allowed": allowed_next_states(case.state),
+        "children_ages": selectors.children_ages(case),
+        **_resource_context(case),
+        **_network_context(case),
+    }
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "cases.view_case")
+    case = selectors.case_detail(request.user, pk)
+    _audit_view(request, case)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+def _rerender_detail(request: HttpRequest, case: Case, **forms) -> HttpResponse:
+    """A refused change: the detail page again, the form with its errors and what was typed."""
+    messages.error(request, _("Nothing was saved. Please check the highlighted entries."))
+    return render(request, "cases/case_detail.html", _detail_context(request, case, **forms), status=422)
+
+
+@require_POST
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = CaseEditForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_update(case=case, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("cases:detail", case.pk)
+    return _rerender_detail(request, case, edit_form=form)
+
+
+@require_POST
+def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_transition(case=case, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The case's state was changed."))
+            return redirect("cases:detail", case.pk)
+    return _rerender_detail(request, case, transition_form=_with_labels(form, case))
+
+
+def _with_labels(form: TransitionForm, case: Case) -> TransitionForm:
+    from .models import CaseState
+
+    form.fields["to_state"].choices = [(s, CaseState(s).label) for s in allowed_next_states(case.state)]
+    return form
+
+
+@require_POST
+def case_classify(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = ClassificationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_classify(case=case, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Classification saved."))
+            return redirect("cases:detail", case.pk)
+    return _rerender_detail(request, case, classification_form=form)
+
+
+@require_POST
+def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "cases.assign_case")
+    case = _case_for_change(request, pk)
+    form = AssignForm(request.POST, team_id=case.team_id)
+    if form.is_valid():
+        try:
+            services.case_assign(case=case, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The case was handed over."))
+            return redirect("cases:detail", case.pk)
+    messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("cases:detail", case.pk)
+
+
+# --- Contacts (inline with htmx) ----------------------------------------------------------------
+
+
+@require_POST
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contact_add(case=case, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if not request.htmx:
+                return redirect("cases:detail", case.pk)
+            form = ContactForm()
+    if not request.htmx and form.errors:
+        return _rerender_detail(request, case, contact_form=form)
+    case.refresh_from_db(fields=["contact_count", "last_contact_at"])
+    context = {"case": case, "contacts": selectors.case_contacts(case), "contact_form": form}
+    return render(request, "cases/_contacts.html", context, status=422 if form.errors else 200)
+
+
+# --- Resource map and network map (inline with htmx) --------------------------------------------
+
+
+def _resource_context(case: Case, form: ResourceForm | None = None, editing: int | None = None) -> dict:
+    entries = list(case.resources.all())
+    areas = [(area, [e for e in entries if e.area == area]) for area in ResourceArea]
+    return {"resource_areas": areas, "resource_form": form or ResourceForm(), "resource_editing": editing}
+
+
+def _network_context(case: Case, form: NetworkPersonForm | None = None, editing: int | None = None) -> dict:
+    people = list(case.network.all())
+    family = next((m.person.last_name for m in case.members.all()), "")
+    return {"network": people, "ecomap": render_ecomap(people, family), "network_form": form or NetworkPersonForm(),
+            "network_editing": editing}
+
+
+def _entry_view(request, pk, entry_pk, *, model: type[Model], form_class, save, delete, context, template):
+    """Shared inline editing for map entries: GET edit form, POST save, POST delete=1 removes."""
+    case = _case_for_change(request, pk)
+    entry = get_visible_or_404(request.user, model, pk=entry_pk, case=case) if entry_pk else None
+    if request.method == "GET":
+        return render(request, template, {"case": case, **context(case, form_class(instance=entry), entry_pk)})
+    form = form_class(request.POST, instance=entry)
+    try:
+        if entry and request.POST.get("delete"):
+            delete(entry=entry, user=request.user)
+        elif form.is_valid():
+            save(case=case, user=request.user, entry=entry, **form.cleaned_data)
+            form, entry_pk = form_class(), None
+    except ValidationError as error:
+        apply_service_errors(form, error)
+    if not request.htmx and not form.errors:
+        return redirect("cases:detail", case.pk)
+    status = 422 if form.errors else 200
+    return render(request, template, {"case": case, **context(case, form, entry_pk if form.errors else None)}, status=status)
+
+
+def resource_entry(request: HttpRequest, pk: int, entry_pk: int | None = None) -> HttpResponse:
+    return _entry_view(request, pk, entry_pk, model=ResourceEntry, form_class=ResourceForm, save=services.resource_save,
+                       delete=services.resource_delete, context=_resource_context, template="cases/_resource_map.html")
+
+
+def network_entry(request: HttpRequest, pk: int, entry_pk: int | None = None) -> HttpResponse:
+    return _entry_view(request, pk, entry_pk, model=NetworkPerson, form_class=NetworkPersonForm,
+                       save=services.network_person_save, delete=services.network_person_delete,
+                       context=_network_context, template="cases/_network_map.html")
+
+
+def network_svg(request: HttpRequest, pk: int) -> HttpResponse:
+    """The eco-map alone (for printing and for documents)."""
+    require_perm(request.user, "cases.view_case")
+    case = selectors.case_detail(request.user, pk)
+    _audit_view(request, case, "network_map")
+    return HttpResponse(_network_context(case)["ecomap"], content_type="image/svg+xml; charset=utf-8")
