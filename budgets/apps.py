@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class BudgetsConfig(AppConfig):
     name = "budgets"
     verbose_name = _("District budgets")
+
+    def ready(self) -> None:
+        from budgets import access  # noqa: F401  (scopes and permissions)
+        from budgets.worklist import overrun_rows
+        from juwe import navigation, worklist
+
+        navigation.register(navigation.NavItem(_("Budgets"), "budgets:budget_list", "budgets.view_budgets", order=60))
+        navigation.register(navigation.NavItem(_("Actual costs"), "budgets:cost_entry_list", "budgets.view_cost_entries", order=61))
+        worklist.register(worklist.Section(
+            key="budgets-overrun", title=_("Budgets projected to overrun"), perm="budgets.view_overrun_warnings",
+            rows=overrun_rows, template="juwe/_worklist_simple.html", order=70,
+        ))

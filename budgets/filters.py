@@ -1,0 +1,49 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from budgets.models import Area, Budget, CostCategory, CostEntry
+from juwe.models import District, Provider
+
+
+class BudgetFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    district = django_filters.ModelChoiceFilter(label=_("District"), queryset=District.objects.all())
+    area = django_filters.ChoiceFilter(label=_("Area"), choices=Area.choices)
+    provider = django_filters.ModelChoiceFilter(
+        label=_("Lead provider"), queryset=Provider.objects.filter(lead_districts__isnull=False).distinct()
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("district__name", "district"), ("year", "year"), ("amount", "amount"), ("provider__name", "provider")),
+        field_labels={"district__name": _("District"), "year": _("Year"), "amount": _("Amount"),
+                      "provider__name": _("Lead provider")},
+    )
+
+    class Meta:
+        model = Budget
+        fields = ["year", "district", "area", "provider"]
+
+
+class CostEntryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Invoice number or note"), method="search")
+    year = django_filters.NumberFilter(label=_("Year"), field_name="budget__year")
+    district = django_filters.ModelChoiceFilter(label=_("District"), field_name="budget__district",
+                                                queryset=District.objects.all())
+    area = django_filters.ChoiceFilter(label=_("Area"), field_name="budget__area", choices=Area.choices)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=CostCategory.choices)
+    provider = django_filters.ModelChoiceFilter(label=_("Provider"), queryset=Provider.objects.all())
+    date_from = django_filters.DateFilter(label=_("Booked from"), field_name="booking_date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("Booked until"), field_name="booking_date", lookup_expr="lte")
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("booking_date", "date"), ("amount", "amount"), ("invoice_number", "invoice")),
+        field_labels={"booking_date": _("Booking date"), "amount": _("Amount"), "invoice_number": _("Invoice number")},
+    )
+
+    class Meta:
+        model = CostEntry
+        fields = ["q", "year", "district", "area", "category", "provider"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(invoice_number__icontains=value) | Q(note__icontains=value))

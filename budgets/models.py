@@ -1,0 +1,269 @@
+"""District budgets held by a lead provider, settled by the Hausfrauenmodell.
+
+A budget (district × year × area) is paid to the lead provider in 12 instalments. Every euro
+spent is an actual-cost entry (Ist-Kosten). At year end the settlement compares the budget
+with the actual costs: a surplus is split between provider and county by the budget's shares,
+a deficit is carried by the county. A final settlement freezes its figures; the database
+refuses any change to the cost entries of a budget whose settlement is final.
+"""
+
+from decimal import Decimal
+
+import pgtrigger
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from juwe.models import District, Provider
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+RATE = {"max_digits": 5, "decimal_places": 2}
+DEFAULT_PROVIDER_RATE = Decimal("30.00")
+DEFAULT_COUNTY_RATE = Decimal("70.00")
+
+
+class Area(models.TextChoices):
+    YOUTH_HELP = "youth_help", _("Youth help")
+    INTEGRATION_HELP = "integration_help", _("Integration help for children")
+
+
+class CostCategory(models.TextChoices):
+    """The categories of actual costs a settlement lists (in this order)."""
+
+    ADVANCE_DEDUCTIONS = "advance_deductions", _("Advance deductions (e.g. foster children)")
+    PERSONNEL = "personnel", _("Personnel costs")
+    OVERHEAD = "overhead", _("Overhead")
+    EXTERNAL_INVOICES = "external_invoices", _("Invoices for cases from other providers")
+    RESIDENTIAL = "residential", _("Residential help (HÜTN)")
+    CASE_INDEPENDENT = "case_independent", _("Case-independent work (fees and material)")
+    CASE_MATERIAL = "case_material", _("Material costs for cases")
+
+
+class Budget(models.Model):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("district"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    area = models.CharField(_("area"), max_length=20, choices=Area.choices)
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("lead provider")
+    )
+    amount = models.DecimalField(_("budget amount"), **MONEY)
+    provider_rate = models.DecimalField(_("provider share (%)"), default=DEFAULT_PROVIDER_RATE, **RATE)
+    county_rate = models.DecimalField(_("county share (%)"), default=DEFAULT_COUNTY_RATE, **RATE)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgets")
+        ordering = ["-year", "district__name", "area"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year", "area"], name="budget_unique_per_district_year_area"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(provider_rate__gte=0, county_rate__gte=0)
+                & Q(provider_rate=Decimal("100") - F("county_rate")),
+                name="budget_shares_add_to_100",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "provider"], name="budget_year_provider_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.year} – {self.get_area_display()}"
+
+
+class Instalment(models.Model):
+    """One monthly payment of the budget to the lead provider."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="instalments", verbose_name=_("budget"))
+    month = models.PositiveSmallIntegerField(_("month"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    amount = models.DecimalField(_("amount"), **MONEY)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("paid by"),
+    )
+
+    class Meta:
+        verbose_name = _("instalment")
+        verbose_name_plural = _("instalments")
+        ordering = ["budget", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "month"], name="instalment_unique_month"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="instalment_amount_not_negative"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="instalment_month_1_12"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget} {self.month:02d}"
+
+
+# A cost entry of a budget whose settlement is final must never change: the settlement's frozen
+# figures would no longer match the bookings. Enforced here in the database (services check first
+# and answer with a German message).
+FROZEN_BUDGET_GUARD = """
+    IF (TG_OP IN ('UPDATE', 'DELETE')) AND EXISTS (
+        SELECT 1 FROM budgets_settlement s WHERE s.budget_id = OLD.budget_id AND s.status = 'final'
+    ) THEN
+        RAISE EXCEPTION 'budgets: cost entry % belongs to a finalized settlement', OLD.id
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF (TG_OP IN ('INSERT', 'UPDATE')) AND EXISTS (
+        SELECT 1 FROM budgets_settlement s WHERE s.budget_id = NEW.budget_id AND s.status = 'final'
+    ) THEN
+        RAISE EXCEPTION 'budgets: budget % has a finalized settlement', NEW.budget_id
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+    RETURN NEW;
+"""
+
+
+class CostEntry(models.Model):
+    """One actual-cost booking (Ist-Kosten). Corrections are reversing entries, never edits."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.PROTECT, related_name="cost_entries", verbose_name=_("budget"))
+    booking_date = models.DateField(_("booking date"))
+    category = models.CharField(_("category"), max_length=30, choices=CostCategory.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="cost_entries", verbose_name=_("provider")
+    )
+    invoice_number = models.CharField(_("invoice number"), max_length=40)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="cost_entries",
+        verbose_name=_("case"), help_text=_("The case the cost belongs to, if any."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by",
+        verbose_name=_("reverses entry"),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("cost entry")
+        verbose_name_plural = _("cost entries")
+        ordering = ["-booking_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "invoice_number"], name="cost_invoice_unique_per_provider"),
+            models.CheckConstraint(condition=~Q(invoice_number=""), name="cost_invoice_number_not_empty"),
+            models.CheckConstraint(condition=~Q(amount=0), name="cost_amount_not_zero"),
+        ]
+        indexes = [
+            # Budget page and projection: sums per month and category of one budget, index-only.
+            models.Index(
+                fields=["budget", "booking_date", "category"], include=["amount"], name="cost_budget_booking_idx"
+            ),
+            models.Index(fields=["booking_date"], name="cost_booking_date_idx"),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="cost_entry_frozen_after_settlement",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                func=FROZEN_BUDGET_GUARD,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_number} ({self.booking_date:%d.%m.%Y})"
+
+
+class Settlement(models.Model):
+    """The year-end settlement of one budget. Final settlements keep their own copy of the figures."""
+
+    class Status(models.TextChoices):
+        PREPARED = "prepared", _("prepared")
+        FINAL = "final", _("final")
+
+    budget = models.OneToOneField(Budget, on_delete=models.PROTECT, related_name="settlement", verbose_name=_("budget"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREPARED)
+    amount = models.DecimalField(_("budget amount"), **MONEY)
+    provider_rate = models.DecimalField(_("provider share (%)"), **RATE)
+    costs = models.JSONField(_("actual costs per category"), default=dict)
+    total_costs = models.DecimalField(_("actual costs"), **MONEY)
+    remainder = models.DecimalField(_("remainder"), **MONEY)
+    provider_share = models.DecimalField(_("provider share"), **MONEY)
+    county_share = models.DecimalField(_("county share"), **MONEY)
+    prepared_at = models.DateTimeField(_("prepared"))
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("prepared by")
+    )
+    finalized_at = models.DateTimeField(_("finalized"), null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("finalized by"),
+    )
+
+    class Meta:
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+        ordering = ["-budget__year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(remainder=F("provider_share") + F("county_share")), name="settlement_shares_add_up"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="prepared") | Q(finalized_at__isnull=False, finalized_by__isnull=False),
+                name="settlement_final_has_finalizer",
+            ),
+        ]
+        triggers = [
+            # A final settlement is a frozen record: no update, no delete – even in plain SQL.
+            pgtrigger.Protect(
+                name="settlement_final_frozen",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                condition=pgtrigger.Q(old__status="final"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Settlement %(budget)s") % {"budget": self.budget}
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL
+
+
+class PotTransfer(models.Model):
+    """Money from the equalisation pot of a year to cover another district's deficit."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.PROTECT, related_name="pot_transfers", verbose_name=_("deficit settlement")
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    class Meta:
+        verbose_name = _("pot transfer")
+        verbose_name_plural = _("pot transfers")
+        ordering = ["-year", "-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="pot_transfer_amount_positive"),
+            models.CheckConstraint(condition=~Q(reason=""), name="pot_transfer_reason_required"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.amount} → {self.settlement.budget}"

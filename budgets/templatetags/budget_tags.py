@@ -1,0 +1,11 @@
+from django import template
+
+from budgets.charts import projection_svg
+
+register = template.Library()
+
+
+@register.simple_tag
+def projection_chart(position, chart_id: str = "projection"):
+    """The budget's projection as inline SVG (page and PDF)."""
+    return projection_svg(position, chart_id)

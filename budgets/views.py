@@ -1,0 +1,346 @@
+"""Pages of the budgets app: thin views over budgets.selectors and budgets.services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from budgets import imports, selectors, services
+from budgets.filters import BudgetFilter, CostEntryFilter
+from budgets.forms import (
+    AllocationForm,
+    BudgetCreateForm,
+    BudgetUpdateForm,
+    CostEntryForm,
+    ImportForm,
+    InstalmentPaidForm,
+    PotTransferForm,
+    ReverseForm,
+)
+from budgets.models import Area, Budget, CostCategory, CostEntry, Instalment, PotTransfer, Settlement
+from juwe.access import get_visible_or_404, require_perm, visible
+from juwe.audit import Action, audit_log
+from juwe.lib.export import export_response
+from juwe.lib.pdf import pdf_response
+from juwe.models import District
+
+PAGE_SIZE = 50
+IMPORT_SESSION_KEY = "budgets_import"
+IMPORT_WEB_LIMIT = 5 * 1024 * 1024  # bigger files: manage.py import_cost_entries
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def budget_list(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "budgets.view_budgets")
+    qs = selectors.budgets_for(request.user).order_by("-year", "district__name", "area")
+    filterset = BudgetFilter(request.GET, queryset=qs)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_positions = selectors.positions(list(page.object_list))
+    rows = [(b, page_positions[b.pk]) for b in page.object_list]
+    return render(request, "budgets/budget_list.html", {"filter": filterset, "page": page, "rows": rows})
+
+
+def budget_create(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "budgets.set_budget")
+    districts = visible(request.user, District)
+    form = BudgetCreateForm(request.POST or None, districts=districts, initial=request.GET.dict() or None)
+    suggestion = None
+    if form["district"].value() and form["area"].value() and form["year"].value():
+        district = districts.filter(pk=form["district"].value()).first()
+        if district and str(form["year"].value()).isdigit():
+            suggestion = selectors.suggestion_for(request.user, district=district, area=form["area"].value(),
+                                                  year=int(form["year"].value()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            budget = services.budget_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The budget has been set and its instalments planned."))
+            return redirect("budgets:budget_detail", pk=budget.pk)
+    return render(request, "budgets/budget_form.html", {"form": form, "suggestion": suggestion})
+
+
+def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "budgets.view_budgets")
+    budget = get_visible_or_404(request.user, selectors.budgets_for(request.user), pk=pk)
+    position = selectors.budget_position(request.user, budget)
+    context = {"budget": budget, "position": position,
+               "settlement": Settlement.objects.filter(budget=budget).first()}
+    if request.user.has_perm("budgets.view_instalments"):
+        context["instalments"] = visible(request.user, Instalment).filter(budget=budget).order_by("month")
+    if request.user.has_perm("budgets.set_budget"):
+        context["suggestion"] = selectors.suggestion_for(request.user, district=budget.district, area=budget.area,
+                                                         year=budget.year + 1)
+    if request.user.has_perm("budgets.view_cost_entries"):
+        context["recent"] = selectors.cost_entries_for(request.user).filter(budget=budget)[:10]
+    return render(request, "budgets/budget_detail.html", context)
+
+
+def budget_update(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "budgets.set_budget")
+    budget = get_visible_or_404(request.user, selectors.budgets_for(request.user), pk=pk)
+    form = BudgetUpdateForm(request.POST or None, instance=budget)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_update(user=request.user, budget=budget, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The budget has been changed; open instalments were re-planned."))
+            return redirect("budgets:budget_detail", pk=budget.pk)
+    return render(request, "budgets/budget_update.html", {"form": form, "budget": budget})
+
+
+@require_POST
+def instalment_pay(request: HttpRequest, pk: int, month: int) -> HttpResponse:
+    require_perm(request.user, "budgets.pay_instalments")
+    instalment = get_visible_or_404(request.user, Instalment, budget_id=pk, month=month)
+    form = InstalmentPaidForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Please enter the payment date."))
+        services.instalment_mark_paid(user=request.user, instalment=instalment, paid_on=form.cleaned_data["paid_on"])
+        messages.success(request, _("Instalment %(month)s marked as paid.") % {"month": month})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("budgets:budget_detail", pk=pk)
+
+
+def cost_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "budgets.book_costs")
+    budget = get_visible_or_404(request.user, selectors.budgets_for(request.user), pk=pk)
+    form = CostEntryForm(request.POST or None, initial={"booking_date": timezone.localdate(), "provider": budget.provider})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = _case_by_reference(request.user, form.cleaned_data.pop("case_reference"))
+            services.cost_entry_create(user=request.user, budget=budget, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The cost has been booked."))
+            return redirect("budgets:budget_detail", pk=budget.pk)
+    return render(request, "budgets/cost_entry_form.html", {"form": form, "budget": budget})
+
+
+def _case_by_reference(user, reference: str):
+    from cases.models import Case
+
+    if not reference:
+        return None
+    case = Case.objects.filter(reference=reference.strip()).only("id", "district_id", "reference").first()
+    if case is None:
+        raise ValidationError({"case_reference": [_("There is no case with this reference.")]})
+    return case
+
+
+def cost_entry_list(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "budgets.view_cost_entries")
+    qs = selectors.cost_entries_for(request.user)
+    filterset = CostEntryFilter(request.GET, queryset=qs)
+    if request.GET.get("export"):
+        require_perm(request.user, "budgets.export_cost_entries")
+        return export_response(
+            request, fmt=request.GET["export"], header=EXPORT_HEADER, rows=_export_rows(filterset.qs),
+            filename="ist-kosten", audit_name="budgets.cost_entry.exported",
+        )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    total = filterset.qs.aggregate(s=Sum("amount"))["s"]
+    return render(request, "budgets/cost_entry_list.html", {"filter": filterset, "page": page, "total": total})
+
+
+EXPORT_HEADER = ["Buchungsdatum", "Belegnummer", "Träger", "Stadtteil", "Bereich", "Jahr", "Kostenart", "Betrag",
+                 "Aktenzeichen", "Buchungstext", "Storno von"]
+
+
+def _export_rows(qs):
+    labels, areas = dict(CostCategory.choices), dict(Area.choices)
+    for e in qs.iterator(chunk_size=2000):
+        yield [e.booking_date, e.invoice_number, e.provider.name, e.budget.district.code, str(areas[e.budget.area]),
+               e.budget.year, str(labels[e.category]), e.amount, e.case.reference if e.case else "", e.note,
+               e.reverses.invoice_number if e.reverses else ""]
+
+
+def cost_entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "budgets.book_costs")
+    entry = get_visible_or_404(request.user, selectors.cost_entries_for(request.user), pk=pk)
+    form = ReverseForm(request.POST or None, initial={"booking_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            reversal = services.cost_entry_reverse(user=request.user, entry=entry, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The entry has been reversed."))
+            return redirect("budgets:budget_detail", pk=reversal.budget_id)
+    return render(request, "budgets/cost_entry_reverse.html", {"form": form, "entry": entry})
+
+
+def cost_entry_import(request: HttpRequest) -> HttpResponse:
+    """Step 1: upload and check (preview with every error). Step 2: save the checked file."""
+    require_perm(request.user, "budgets.book_costs")
+    form, result = ImportForm(), None
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.pop(IMPORT_SESSION_KEY, None)
+        if stored is None:
+            messages.error(request, _("Please upload the file again."))
+            return redirect("budgets:cost_entry_import")
+        result = imports.parse(stored["text"])
+        try:
+            saved = imports.save(result, user=request.user, filename=stored["name"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(n)s bookings imported.") % {"n": saved})
+            return redirect("budgets:cost_entry_list")
+    elif request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > IMPORT_WEB_LIMIT:
+                form.add_error("file", _("The file is too large for the web import; use the command import_cost_entries."))
+            else:
+                try:
+                    text = imports.decode(upload.read())
+                except ValidationError as exc:
+                    form.add_error("file", exc)
+                else:
+                    result = imports.parse(text)
+                    if result.ok:
+                        request.session[IMPORT_SESSION_KEY] = {"text": text, "name": upload.name}
+    return render(request, "budgets/cost_entry_import.html",
+                  {"form": form, "result": result, "preview": result.rows[:50] if result else [],
+                   "columns": imports.COLUMNS, "category_names": imports.CATEGORY_NAMES})
+
+
+def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "budgets.view_settlement")
+    budget = get_visible_or_404(request.user, selectors.budgets_for(request.user), pk=pk)
+    settlement = selectors.settlements_for(request.user).filter(budget=budget).first()
+    preview = None
+    if settlement is None or not settlement.is_final:
+        costs, figures = services.settlement_figures(budget)
+        preview = {"figures": figures, "rows": [(label, costs[value]) for value, label in CostCategory.choices]}
+    return render(request, "budgets/settlement_detail.html",
+                  {"budget": budget, "settlement": settlement, "preview": preview, "rows": _settlement_rows(settlement)})
+
+
+def _settlement_rows(settlement):
+    if settlement is None:
+        return []
+    costs = services.costs_as_decimals(settlement.costs)
+    return [(label, costs[value]) for value, label in CostCategory.choices]
+
+
+@require_POST
+def settlement_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "budgets.prepare_settlement")
+    budget = get_visible_or_404(request.user, selectors.budgets_for(request.user), pk=pk)
+    try:
+        services.settlement_prepare(user=request.user, budget=budget)
+        messages.success(request, _("The settlement has been prepared; leadership can finalize it."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("budgets:settlement_detail", pk=pk)
+
+
+@require_POST
+def settlement_finalize(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "budgets.finalize_settlement")
+    settlement = get_visible_or_404(request.user, selectors.settlements_for(request.user), budget_id=pk)
+    try:
+        services.settlement_finalize(user=request.user, settlement=settlement)
+        messages.success(request, _("The settlement is final."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("budgets:settlement_detail", pk=pk)
+
+
+def settlement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "budgets.view_settlement")
+    settlement = get_visible_or_404(request.user, selectors.settlements_for(request.user), budget_id=pk)
+    budget = settlement.budget
+    context = {"settlement": settlement, "budget": budget, "rows": _settlement_rows(settlement)}
+    if not settlement.is_final:
+        context["draft"] = True
+    position = selectors.budget_position(request.user, budget)
+    context["position"] = position
+    return pdf_response(request, template="budgets/settlement_pdf.html", context=context,
+                        filename=f"abrechnung-{budget.district.code}-{budget.year}-{budget.area}.pdf",
+                        audit_name="budgets.settlement.printed", obj=settlement)
+
+
+def pot(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "budgets.view_pot")
+    year = _year(request.GET.get("year"), default=timezone.localdate().year - 1)
+    final = selectors.settlements_for(request.user).filter(budget__year=year, status=Settlement.Status.FINAL)
+    deficits = final.filter(county_share__lt=0).order_by("county_share")
+    form = None
+    if request.user.has_perm("budgets.request_transfer"):
+        form = PotTransferForm(request.POST or None, settlements=deficits)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.pot_transfer_request(user=request.user, year=year, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("The transfer has been requested; leadership decides on it."))
+                return redirect(f"{request.path}?year={year}")
+    context = {
+        "year": year, "balance": services.pot_balance(year), "form": form, "deficits": deficits,
+        "inflows": final.filter(county_share__gt=0).order_by("budget__district__name"),
+        "transfers": selectors.pot_transfers_for(request.user).filter(year=year),
+    }
+    return render(request, "budgets/pot.html", context)
+
+
+@require_POST
+def pot_transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "budgets.approve_transfer")
+    transfer = get_visible_or_404(request.user, PotTransfer, pk=pk)
+    try:
+        services.pot_transfer_decide(user=request.user, transfer=transfer, approve=request.POST.get("decision") == "approve")
+        messages.success(request, _("The decision has been recorded."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{_pot_url()}?year={transfer.year}")
+
+
+def _pot_url() -> str:
+    from django.urls import reverse
+
+    return reverse("budgets:pot")
+
+
+def allocation(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "budgets.allocate_onto_cases")
+    budget = get_visible_or_404(request.user, selectors.budgets_for(request.user), pk=pk)
+    form = AllocationForm(request.GET or None)
+    method = form.cleaned_data["method"] if form.is_valid() else "shares"
+    rows = selectors.allocation_onto_cases(request.user, budget, method)
+    audit_log(action=Action.VIEW, name="budgets.allocation.viewed", request=request, obj=budget, data={"method": method})
+    return render(request, "budgets/allocation.html", {"budget": budget, "form": form, "rows": rows, "method": method})
+
+
+def _year(value, default: int) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return default
+    return year if 2000 <= year <= 2100 else default
+
+

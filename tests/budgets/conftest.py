@@ -1,0 +1,16 @@
+from decimal import Decimal
+
+import pytest
+
+from tests.budgets.factories import make_budget
+
+
+@pytest.fixture
+def budget(org, users):
+    """Walle 2026, youth help, 1.2 million EUR, held by provider A (lead provider of Walle)."""
+    return make_budget(users.leadership, org.walle, amount="1200000.00")
+
+
+@pytest.fixture
+def vahr_budget(org, users):
+    return make_budget(users.leadership, org.vahr, amount=Decimal("800000.00"))
