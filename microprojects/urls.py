@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from microprojects import views
 
 app_name = "microprojects"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("neu/", views.project_create, name="create"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/bearbeiten/", views.project_edit, name="edit"),
+    path("<int:pk>/einreichen/", views.project_submit, name="submit"),
+    path("<int:pk>/entscheiden/", views.project_decide, name="decide"),
+    path("<int:pk>/starten/", views.project_start, name="start"),
+    path("<int:pk>/abschliessen/", views.project_complete, name="complete"),
+    path("<int:pk>/teilnahme/", views.participation_record, name="participation"),
+    path("<int:pk>/qualitaet/neu/", views.review_create, name="review_create"),
+    path("<int:pk>/zuweisung/neu/", views.referral_create, name="referral_create"),
+    path("<int:pk>/bewilligung.pdf", views.approval_letter, name="approval_letter"),
+    path("stadtteile/", views.district_overview, name="district_overview"),
+    path("aktionsbudget/", views.grant_list, name="grant_list"),
+    path("aktionsbudget/antrag/", views.grant_request, name="grant_request"),
+    path("aktionsbudget/<int:pk>/entscheiden/", views.grant_decide, name="grant_decide"),
+]

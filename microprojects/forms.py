@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from juwe.access import visible
+from juwe.models import District, Provider, User
+from juwe.roles import Role
+from microprojects.models import ActionGrant, MicroProject, Outcome, QualityReview
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProjectForm(forms.ModelForm):
+    """Proposal and draft edits. Choices come from what the user may see."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = MicroProject
+        fields = [
+            "title", "category", "districts", "budget_district", "provider", "need_description", "need_case_count",
+            "target_group", "age_from", "age_to", "goals", "start_date", "end_date", "requested_amount",
+            "developed_by", "coordinator", "lead",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "need_description": forms.Textarea(attrs={"rows": 4}),
+            "goals": forms.Textarea(attrs={"rows": 4}),
+            "districts": forms.SelectMultiple(attrs={"size": 8}),
+            "developed_by": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        districts = visible(user, District).order_by("name")
+        self.fields["districts"].queryset = districts
+        self.fields["budget_district"].queryset = districts
+        self.fields["provider"].queryset = visible(user, Provider).order_by("name")
+        team_districts = districts.values("id")
+        self.fields["developed_by"].queryset = (
+            User.objects.filter(groups__name__in=[Role.CASE_MANAGER, Role.TEAM_LEAD], team__districts__in=team_districts, is_active=True)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        self.fields["coordinator"].queryset = (
+            User.objects.filter(groups__name=Role.DISTRICT_COORDINATOR, districts__in=team_districts, is_active=True)
+            .distinct()
+            .order_by("last_name")
+        )
+        self.fields["lead"].queryset = (
+            User.objects.filter(groups__name=Role.TEAM_LEAD, team__districts__in=team_districts, is_active=True)
+            .distinct()
+            .order_by("last_name")
+        )
+        self.fields["requested_amount"].min_value = 0
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class ApproveForm(forms.Form):
+    amount = forms.DecimalField(label=_("approved amount (EUR)"), max_digits=14, decimal_places=2)
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when leadership approves over the remaining budget."),
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CompleteForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
+    new_districts = forms.ModelMultipleChoiceField(
+        label=_("further districts"), queryset=District.objects.none(), required=False,
+        help_text=_("Only for an extension: a linked copy of the project is created for these districts."),
+    )
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_districts"].queryset = visible(user, District).order_by("name")
+
+
+def _quarter_choices():
+    return [(q, f"Q{q}") for q in range(1, 5)]
+
+
+class ParticipationForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(label=_("quarter"), choices=_quarter_choices, coerce=int)
+    referred_by_cm = forms.IntegerField(label=_("referred by case management"), min_value=0)
+    low_threshold = forms.IntegerField(label=_("low-threshold through others"), min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
+        self.fields["quarter"].initial = (today.month - 1) // 3 + 1
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = QualityReview
+        fields = ["kind", "date", "participants", "findings", "rating", "tender_free_worked"]
+        widgets = {
+            "date": DATE,
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "findings": forms.Textarea(attrs={"rows": 5}),
+        }
+
+
+class GrantRequestForm(forms.ModelForm):
+    class Meta:
+        model = ActionGrant
+        fields = ["district", "title", "applicant", "purpose", "activity_date", "amount"]
+        widgets = {"activity_date": DATE, "purpose": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = visible(user, District).order_by("name")
+
+
+class GrantDecideForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("grant", _("grant")), ("decline", _("decline"))], widget=forms.RadioSelect, label=_("decision"))
+    reason = forms.CharField(label=_("reason for declining"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100, required=False)
+
+    def year_or_current(self) -> int:
+        if self.is_valid() and self.cleaned_data.get("year"):
+            return self.cleaned_data["year"]
+        return timezone.localdate().year
+
+
+class ReferralForm(forms.Form):
+    case = forms.CharField(
+        label=_("case reference"), max_length=40,
+        help_text=_("The reference of the case file, e.g. 2026/334/17."),
+    )
+    referred_on = forms.DateField(label=_("referred on"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referred_on"].initial = timezone.localdate()

@@ -1,0 +1,360 @@
+"""Thin views: parse, call one service or selector, render. 404 outside the scope, 403 for a missing role."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from juwe.access import get_visible_or_404, require_perm
+from juwe.lib.export import export_response
+from juwe.lib.pdf import pdf_response
+from microprojects import selectors, services
+from microprojects.access import coordinated_district_ids
+from microprojects.filters import ProjectFilter
+from microprojects.forms import (
+    ApproveForm,
+    CompleteForm,
+    GrantDecideForm,
+    GrantRequestForm,
+    ParticipationForm,
+    ProjectForm,
+    ReferralForm,
+    RejectForm,
+    ReviewForm,
+    YearForm,
+)
+from microprojects.models import COMMITTED_STATUSES, ActionGrant, Category, MicroProject, Status
+
+PAGE_SIZE = 50
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: field errors on their fields, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _flash_errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+# --- Projects ------------------------------------------------------------------------------------------
+
+
+def project_list(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "microprojects.view")
+    filterset = ProjectFilter(request.GET, queryset=selectors.project_list(request.user), request=request)
+    if request.GET.get("format"):
+        require_perm(request.user, "microprojects.export")
+        return export_response(
+            request, fmt=request.GET["format"], header=EXPORT_HEADER(), rows=_export_rows(filterset.qs),
+            filename="mikroprojekte", audit_name="microprojects.project.exported",
+        )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "microprojects/project_list.html", {"filter": filterset, "page": page})
+
+
+def EXPORT_HEADER():  # noqa: N802 – a constant, translated at call time
+    return [
+        _("Title"), _("Districts"), _("District charged"), _("Category"), _("Provider"), _("Status"), _("Outcome"),
+        _("Start"), _("End"), _("Requested amount"), _("Approved amount"), _("Budget year"), _("Target group"), _("Age"),
+    ]
+
+
+def _export_rows(qs):
+    for p in qs:
+        yield [
+            p.title, ", ".join(d.name for d in p.districts.all()), p.budget_district.name, p.get_category_display(),
+            p.provider.name, p.get_status_display(), p.get_outcome_display(), p.start_date, p.end_date,
+            p.requested_amount, p.approved_amount, p.budget_year, p.target_group, p.age_range,
+        ]
+
+
+def project_create(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "microprojects.propose")
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("districts", "developed_by", "version")}
+        try:
+            project = services.microproject_create(
+                actor=request.user, districts=form.cleaned_data["districts"],
+                developed_by=form.cleaned_data["developed_by"], **data,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The proposal has been saved as a draft."))
+            return redirect("microprojects:detail", pk=project.pk)
+    return render(request, "microprojects/project_form.html", {"form": form})
+
+
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_detail(request.user, pk)
+    require_perm(request.user, "microprojects.edit", project)
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("districts", "developed_by", "version")}
+        try:
+            services.microproject_update(
+                actor=request.user, project=project, version=form.cleaned_data["version"] or 0,
+                districts=form.cleaned_data["districts"], developed_by=form.cleaned_data["developed_by"], **data,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("microprojects:detail", pk=project.pk)
+    return render(request, "microprojects/project_form.html", {"form": form, "project": project})
+
+
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "microprojects.view")
+    project = selectors.project_detail(request.user, pk)
+    return render(request, "microprojects/project_detail.html", _detail_context(request, project))
+
+
+def _detail_context(request, project: MicroProject, **forms) -> dict:
+    user = request.user
+    rows = selectors.participation_rows(project)
+    year = project.budget_year or project.start_date.year
+    can_decide = project.status == Status.SUBMITTED and user.has_perm("microprojects.decide", project)
+    context = {
+        "project": project,
+        "history": selectors.project_history(project),
+        "participation": rows,
+        "cm_share": selectors.cm_share_of(rows),
+        "reviews": project.reviews.select_related("recorded_by"),
+        "review_due": selectors.review_due_date(project, max((r.date for r in project.reviews.all()), default=None))
+        if project.status == Status.RUNNING else None,
+        "position": selectors.prevention_budget_position(project.budget_district_id, year),
+        "referrals": selectors.referrals_for_project(user, project),
+        "can": {
+            "edit": user.has_perm("microprojects.edit", project),
+            "submit": user.has_perm("microprojects.submit", project),
+            "decide": can_decide,
+            "run": project.status in (Status.APPROVED, Status.RUNNING) and user.has_perm("microprojects.run", project),
+            "participation": project.status in (Status.RUNNING, Status.COMPLETED)
+            and user.has_perm("microprojects.record_participation", project),
+            "review": project.status in COMMITTED_STATUSES and user.has_perm("microprojects.review", project),
+            "refer": project.status == Status.RUNNING and user.has_perm("microprojects.refer", project),
+            "letter": project.status in COMMITTED_STATUSES and user.has_perm("microprojects.print_letter", project),
+        },
+    }
+    if can_decide:
+        context["approve_form"] = forms.get("approve_form") or ApproveForm(initial={"amount": project.requested_amount})
+        context["reject_form"] = forms.get("reject_form") or RejectForm()
+    if context["can"]["participation"]:
+        context["participation_form"] = forms.get("participation_form") or ParticipationForm()
+    return context
+
+
+def _transition(request: HttpRequest, pk: int, perm: str, service, success: str) -> HttpResponse:
+    project = selectors.project_detail(request.user, pk)
+    require_perm(request.user, perm, project)
+    try:
+        service(actor=request.user, project=project)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, success)
+    return redirect("microprojects:detail", pk=pk)
+
+
+@require_POST
+def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "microprojects.submit", services.microproject_submit, _("The project has been submitted for approval."))
+
+
+@require_POST
+def project_start(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "microprojects.run", services.microproject_start, _("The project is running."))
+
+
+@require_POST
+def project_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_detail(request.user, pk)
+    require_perm(request.user, "microprojects.decide", project)
+    approving = request.POST.get("decision") == "approve"
+    form = (ApproveForm if approving else RejectForm)(request.POST)
+    if form.is_valid():
+        try:
+            if approving:
+                services.microproject_approve(actor=request.user, project=project, **form.cleaned_data)
+            else:
+                services.microproject_reject(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The project has been approved.") if approving else _("The project has been rejected."))
+            return redirect("microprojects:detail", pk=pk)
+    key = "approve_form" if approving else "reject_form"
+    return render(request, "microprojects/project_detail.html", _detail_context(request, project, **{key: form}), status=400)
+
+
+def project_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_detail(request.user, pk)
+    require_perm(request.user, "microprojects.run", project)
+    form = CompleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _project, extension = services.microproject_complete(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The project has been completed."))
+            if extension is not None:
+                messages.info(request, _("A linked copy for the further districts has been created as a draft."))
+                return redirect("microprojects:detail", pk=extension.pk)
+            return redirect("microprojects:detail", pk=pk)
+    return render(request, "microprojects/project_complete.html", {"project": project, "form": form})
+
+
+@require_POST
+def participation_record(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_detail(request.user, pk)
+    require_perm(request.user, "microprojects.record_participation", project)
+    form = ParticipationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.participation_record(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The participant counts have been saved."))
+            return redirect("microprojects:detail", pk=pk)
+    return render(
+        request, "microprojects/project_detail.html", _detail_context(request, project, participation_form=form), status=400
+    )
+
+
+def review_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_detail(request.user, pk)
+    require_perm(request.user, "microprojects.review", project)
+    form = ReviewForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_create(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The quality review has been recorded."))
+            return redirect("microprojects:detail", pk=pk)
+    return render(request, "microprojects/review_form.html", {"project": project, "form": form})
+
+
+def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_detail(request.user, pk)
+    require_perm(request.user, "microprojects.refer", project)
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_create(
+                actor=request.user, project=project, case_reference=form.cleaned_data["case"],
+                referred_on=form.cleaned_data["referred_on"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The case has been referred to the project."))
+            return redirect("microprojects:detail", pk=pk)
+    return render(request, "microprojects/referral_form.html", {"project": project, "form": form})
+
+
+def approval_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_detail(request.user, pk)
+    require_perm(request.user, "microprojects.print_letter", project)
+    if project.status not in COMMITTED_STATUSES:
+        messages.error(request, _("An approval letter exists only for approved projects."))
+        return redirect("microprojects:detail", pk=pk)
+    return pdf_response(
+        request, template="microprojects/approval_letter.html", context={"project": project},
+        filename=f"bewilligung-mikroprojekt-{project.pk}.pdf", audit_name="microprojects.approval_letter.printed", obj=project,
+    )
+
+
+# --- District overview ------------------------------------------------------------------------------
+
+
+def district_overview(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "microprojects.view_overview")
+    year_form = YearForm(request.GET or None)
+    year = year_form.year_or_current()
+    rows = selectors.district_overview(request.user, year)
+    return render(
+        request, "microprojects/district_overview.html",
+        {"rows": rows, "year": year, "year_form": year_form, "categories": Category.choices, "totals": _totals(rows)},
+    )
+
+
+def _totals(rows) -> dict:
+    cm = sum(r.referred_by_cm for r in rows)
+    low = sum(r.low_threshold for r in rows)
+    return {
+        "budget": sum((r.position.budget for r in rows), start=0),
+        "approved": sum((r.position.approved_sum for r in rows), start=0),
+        "remaining": sum((r.position.remaining for r in rows), start=0),
+        "cm_share": selectors.share(cm, cm + low),
+    }
+
+
+# --- Action budget ----------------------------------------------------------------------------------------
+
+
+def grant_list(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "microprojects.view_grants")
+    year = YearForm(request.GET or None).year_or_current()
+    grants = selectors.grants_visible_to(request.user).filter(year=year)
+    status = request.GET.get("status")
+    if status in ActionGrant.Status.values:
+        grants = grants.filter(status=status)
+    page = Paginator(grants, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "microprojects/grant_list.html",
+        {
+            "page": page, "year": year, "statuses": ActionGrant.Status.choices, "status": status,
+            "positions": selectors.action_budget_positions(request.user, year), "limit": services.action_grant_limit(),
+            "coordinated": coordinated_district_ids(request.user),
+        },
+    )
+
+
+def grant_request(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "microprojects.request_grant")
+    form = GrantRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_grant_request(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The request has been sent to the district coordinator."))
+            return redirect("microprojects:grant_list")
+    return render(request, "microprojects/grant_form.html", {"form": form, "limit": services.action_grant_limit()})
+
+
+def grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = get_visible_or_404(request.user, selectors.grants_visible_to(request.user), pk=pk)
+    require_perm(request.user, "microprojects.decide_grant", grant)
+    form = GrantDecideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_grant_decide(
+                actor=request.user, grant=grant, grant_it=form.cleaned_data["decision"] == "grant",
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The decision has been saved."))
+            return redirect("microprojects:grant_list")
+    return render(request, "microprojects/grant_decide.html", {"grant": grant, "form": form})

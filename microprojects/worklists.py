@@ -1,0 +1,75 @@
+"""The coordinator's (and leadership's) worklist sections for micro-projects and action grants."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from juwe.lib.money import format_eur
+from juwe.roles import Role
+from juwe.worklist import Section
+from microprojects import selectors
+from microprojects.access import coordinated_district_ids
+
+TEMPLATE = "juwe/_worklist_simple.html"
+LIMIT = 50
+
+
+def pending_approval_rows(user) -> list[dict]:
+    qs = selectors.pending_approvals(user)
+    if not coordinated_district_ids(user) and user.has_role(Role.LEADERSHIP):
+        # Leadership decides only what the coordinators may not: requests over the remaining budget.
+        projects = selectors.projects_over_budget(user, qs)
+    else:
+        projects = list(qs[:LIMIT])
+    return [
+        {
+            "label": p.title,
+            "url": reverse("microprojects:detail", args=[p.pk]),
+            "note": _("%(district)s, %(amount)s requested, submitted %(date)s")
+            % {
+                "district": p.budget_district.name,
+                "amount": format_eur(p.requested_amount),
+                "date": formats.date_format(p.submitted_at, "SHORT_DATE_FORMAT") if p.submitted_at else "–",
+            },
+        }
+        for p in projects[:LIMIT]
+    ]
+
+
+def review_due_rows(user) -> list[dict]:
+    return [
+        {
+            "label": p.title,
+            "url": reverse("microprojects:detail", args=[p.pk]),
+            "note": (
+                _("last review %(date)s") % {"date": formats.date_format(last, "SHORT_DATE_FORMAT")}
+                if last else _("no review since the start")
+            ),
+            "overdue": True,
+        }
+        for p, last, _due in selectors.projects_review_due(user)[:LIMIT]
+    ]
+
+
+def grant_rows(user) -> list[dict]:
+    return [
+        {
+            "label": g.title,
+            "url": reverse("microprojects:grant_decide", args=[g.pk]),
+            "note": f"{g.district.name}, {format_eur(g.amount)}",
+        }
+        for g in selectors.pending_grants(user)[:LIMIT]
+    ]
+
+
+SECTIONS = [
+    Section("microprojects_pending", gettext_lazy("Micro-projects awaiting approval"), "microprojects.decide_any",
+            pending_approval_rows, TEMPLATE, order=30),
+    Section("microprojects_review_due", gettext_lazy("Micro-projects without a quality review in 12 months"),
+            "microprojects.review_worklist", review_due_rows, TEMPLATE, order=31),
+    Section("microprojects_grants", gettext_lazy("Action-budget requests to decide"), "microprojects.decide_grant_any",
+            grant_rows, TEMPLATE, order=32),
+]
