@@ -40,6 +40,12 @@ class AgeCohort(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.age_from}–{self.age_to})"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.age_from is not None and self.age_to is not None and self.age_from >= self.age_to:
+            raise ValidationError({"age_to": _("The upper age must be greater than the lower age.")})
+
     def contains_age(self, age: int) -> bool:
         return self.age_from <= age < self.age_to
 
@@ -133,6 +139,11 @@ class ModelRules(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def topic_labels(self) -> list[str]:
+        labels = dict(OfferTopic.choices)
+        return [labels.get(t, t) for t in self.topics]
 
 
 class Network(models.Model):
@@ -250,6 +261,11 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network} {self.date:%d.%m.%Y}"
+
+    @property
+    def topic_labels(self) -> list[str]:
+        labels = dict(MeetingTopic.choices)
+        return [labels.get(t, t) for t in self.topics]
 
 
 class Attendance(models.Model):
@@ -371,3 +387,8 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def topic_labels(self) -> list[str]:
+        labels = dict(OfferTopic.choices)
+        return [labels.get(t, t) for t in self.topics]

@@ -1,4 +1,34 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from networks import views
 
 app_name = "networks"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.network_list, name="network_list"),
+    path("neu/", views.network_create, name="network_create"),
+    path("<int:pk>/", views.network_detail, name="network_detail"),
+    path("<int:pk>/bearbeiten/", views.network_edit, name="network_edit"),
+    path("<int:pk>/geschaeftsordnung/", views.network_adopt_rules, name="network_adopt_rules"),
+    path("<int:pk>/mitglieder/neu/", views.membership_add, name="membership_add"),
+    path("<int:pk>/sitzungen/neu/", views.meeting_create, name="meeting_create"),
+    path("mitgliedschaften/<int:pk>/beenden/", views.membership_end, name="membership_end"),
+    path("sitzungen/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("sitzungen/<int:pk>/bearbeiten/", views.meeting_edit, name="meeting_edit"),
+    path("sitzungen/<int:pk>/einladung.pdf", views.meeting_invitation_pdf, name="meeting_invitation_pdf"),
+    path("sitzungen/<int:pk>/protokoll.pdf", views.meeting_minutes_pdf, name="meeting_minutes_pdf"),
+    path("teilnahmen/<int:pk>/entfernen/", views.attendance_remove, name="attendance_remove"),
+    path("organisationen/", views.organisation_list, name="organisation_list"),
+    path("organisationen/neu/", views.organisation_create, name="organisation_create"),
+    path("organisationen/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisationen/<int:pk>/bearbeiten/", views.organisation_edit, name="organisation_edit"),
+    path("kontakte/<int:pk>/entfernen/", views.contact_remove, name="contact_remove"),
+    path("angebote/", views.offer_search, name="offer_search"),
+    path("angebote/neu/", views.offer_create, name="offer_create"),
+    path("angebote/pflege/", views.offer_maintenance, name="offer_maintenance"),
+    path("angebote/<int:pk>/", views.offer_detail, name="offer_detail"),
+    path("angebote/<int:pk>/bearbeiten/", views.offer_edit, name="offer_edit"),
+    path("angebote/<int:pk>/bestaetigen/", views.offer_confirm, name="offer_confirm"),
+    path("angebote/<int:pk>/entscheiden/", views.offer_decide, name="offer_decide"),
+    path("angebote/<int:pk>/archivieren/", views.offer_archive, name="offer_archive"),
+    path("abdeckung/", views.coverage, name="coverage"),
+]
