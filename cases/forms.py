@@ -167,9 +167,22 @@ class ContactForm(forms.ModelForm):
 
 
 class ResourceForm(forms.ModelForm):
+    """An entry of the resource map; district entries may point to an offer of the case's district."""
+
     class Meta:
         model = ResourceEntry
-        fields = ["area", "description", "named_by", "strength"]
+        fields = ["area", "description", "named_by", "strength", "offer"]
+
+    def __init__(self, *args, offers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = offers if offers is not None else self.fields["offer"].queryset.none()
+        self.fields["offer"].help_text = _("Only for the area “district”: an offer of the district directory.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("offer") and data.get("area") != "district":
+            self.add_error("offer", _("Only resources in the district can point to an offer."))
+        return data
 
 
 class NetworkPersonForm(forms.ModelForm):

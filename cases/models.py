@@ -228,8 +228,8 @@ class StateChange(models.Model):
     """One transition of a case's state: who, when, from, to, why."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="state_changes", verbose_name=_("case"))
-    from_state = models.CharField(_("from"), max_length=12, choices=CaseState.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=12, choices=CaseState.choices)
+    from_state = models.CharField(_("previous state"), max_length=12, choices=CaseState.choices, blank=True)
+    to_state = models.CharField(_("new state"), max_length=12, choices=CaseState.choices)
     reason = models.CharField(_("reason"), max_length=20, choices=CloseReason.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
@@ -335,6 +335,15 @@ class ResourceEntry(models.Model):
     description = models.CharField(_("description"), max_length=300)
     named_by = models.CharField(_("named by"), max_length=12, choices=NamedBy.choices)
     strength = models.PositiveSmallIntegerField(_("strength"), choices=Strength.choices)
+    # District resources may point to the offer directory (networks app); the offer page counts them.
+    offer = models.ForeignKey(
+        "networks.Offer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resource_entries",
+        verbose_name=_("offer from the district directory"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -344,6 +353,7 @@ class ResourceEntry(models.Model):
         ordering = ["case", "area", "-strength", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(strength__gte=1) & Q(strength__lte=3), name="resource_strength_range"),
+            models.CheckConstraint(condition=Q(offer__isnull=True) | Q(area="district"), name="resource_offer_only_district"),
         ]
 
     def __str__(self) -> str:
@@ -358,9 +368,9 @@ class Sector(models.TextChoices):
 
 
 class Ring(models.IntegerChoices):
-    CLOSE = 1, _("close")
-    MIDDLE = 2, _("middle")
-    DISTANT = 3, _("distant")
+    CLOSE = 1, _("inner ring (close)")
+    MIDDLE = 2, _("middle ring")
+    DISTANT = 3, _("outer ring (distant)")
 
 
 class RelationQuality(models.TextChoices):

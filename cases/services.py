@@ -368,10 +368,8 @@ def _save_entry(entry, user: User, **values):
 def resource_save(*, case: Case, user: User, entry: ResourceEntry | None = None, **values) -> ResourceEntry:
     """Add or change an entry of the resource map (area, description, named by, strength, offer)."""
     entry = entry or ResourceEntry(case=case)
-    if values.get("area") != "district":
+    if values.get("area", entry.area) != "district":
         values["offer"] = None  # only district resources point to the offer directory
-    if not hasattr(ResourceEntry, "offer"):
-        values.pop("offer", None)
     return _save_entry(entry, user, **values)
 
 

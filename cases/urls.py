@@ -16,5 +16,6 @@ urlpatterns = [
     path("<int:pk>/ressourcen/<int:entry_pk>/", views.resource_entry, name="resource_edit"),
     path("<int:pk>/netzwerk/", views.network_entry, name="network_add"),
     path("<int:pk>/netzwerk/<int:entry_pk>/", views.network_entry, name="network_edit"),
+    path("<int:pk>/angebote/", views.case_offers, name="offers"),
     path("<int:pk>/netzwerkkarte.svg", views.network_svg, name="network_svg"),
 ]

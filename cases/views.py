@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from juwe.access import get_visible_or_404, require_perm
 from juwe.audit import Action, audit_log
 from juwe.lib.export import export_response
+from networks.models import OfferTopic
+from networks.selectors import offers_search
 
 from . import selectors, services
 from .ecomap import render_ecomap
@@ -34,6 +36,7 @@ from .models import Case, NetworkPerson, ResourceArea, ResourceEntry
 from .services import MemberInput, allowed_next_states
 
 PAGE_SIZE = 50
+OFFER_LIMIT = 50
 EXPORT_LIMIT = 20000  # an export is for a team's list, not for copying the whole office
 
 
@@ -41,9 +44,17 @@ def _audit_view(request: HttpRequest, case: Case, part: str = "") -> None:
     audit_log(action=Action.VIEW, name="cases.case.viewed", request=request, obj=case, data={"part": part} if part else None)
 
 
+def _case_for_view(request: HttpRequest, pk: int) -> Case:
+    # Scope first: roles without case contents get 404, like any file outside their scope.
+    case = selectors.case_detail(request.user, pk)
+    require_perm(request.user, "cases.view_case", case)
+    return case
+
+
 def _case_for_change(request: HttpRequest, pk: int) -> Case:
-    require_perm(request.user, "cases.change_case")
-    return selectors.case_detail(request.user, pk)
+    case = selectors.case_detail(request.user, pk)
+    require_perm(request.user, "cases.change_case", case)
+    return case
 
 
 # --- List ---------------------------------------------------------------------------------------
@@ -133,14 +144,13 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
         if request.user.has_perm("cases.assign_case") else None,
         "allowed": allowed_next_states(case.state),
         "children_ages": selectors.children_ages(case),
-        **_resource_context(case),
-        **_network_context(case),
+        **_resource_context(request.user, case),
+        **_network_context(request.user, case),
     }
 
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request.user, "cases.view_case")
-    case = selectors.case_detail(request.user, pk)
+    case = _case_for_view(request, pk)
     _audit_view(request, case)
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
@@ -205,8 +215,8 @@ def case_classify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request.user, "cases.assign_case")
     case = _case_for_change(request, pk)
+    require_perm(request.user, "cases.assign_case", case)
     form = AssignForm(request.POST, team_id=case.team_id)
     if form.is_valid():
         try:
@@ -246,54 +256,73 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Resource map and network map (inline with htmx) --------------------------------------------
 
 
-def _resource_context(case: Case, form: ResourceForm | None = None, editing: int | None = None) -> dict:
-    entries = list(case.resources.all())
+def _offer_choices(user, case: Case):
+    return offers_search(user, district=case.district_id)
+
+
+def _resource_form(user, case: Case, *args, **kwargs) -> ResourceForm:
+    return ResourceForm(*args, offers=_offer_choices(user, case), **kwargs)
+
+
+def _resource_context(user, case: Case, form: ResourceForm | None = None, editing: int | None = None) -> dict:
+    entries = list(case.resources.select_related("offer"))
     areas = [(area, [e for e in entries if e.area == area]) for area in ResourceArea]
-    return {"resource_areas": areas, "resource_form": form or ResourceForm(), "resource_editing": editing}
+    return {"resource_areas": areas, "resource_form": form or _resource_form(user, case), "resource_editing": editing}
 
 
-def _network_context(case: Case, form: NetworkPersonForm | None = None, editing: int | None = None) -> dict:
+def _network_context(user, case: Case, form: NetworkPersonForm | None = None, editing: int | None = None) -> dict:
     people = list(case.network.all())
     family = next((m.person.last_name for m in case.members.all()), "")
     return {"network": people, "ecomap": render_ecomap(people, family), "network_form": form or NetworkPersonForm(),
             "network_editing": editing}
 
 
-def _entry_view(request, pk, entry_pk, *, model: type[Model], form_class, save, delete, context, template):
+def _entry_view(request, pk, entry_pk, *, model: type[Model], make_form, save, delete, context, template):
     """Shared inline editing for map entries: GET edit form, POST save, POST delete=1 removes."""
     case = _case_for_change(request, pk)
-    entry = get_visible_or_404(request.user, model, pk=entry_pk, case=case) if entry_pk else None
+    user = request.user
+    entry = get_visible_or_404(user, model, pk=entry_pk, case=case) if entry_pk else None
     if request.method == "GET":
-        return render(request, template, {"case": case, **context(case, form_class(instance=entry), entry_pk)})
-    form = form_class(request.POST, instance=entry)
+        return render(request, template, {"case": case, **context(user, case, make_form(user, case, instance=entry), entry_pk)})
+    form = make_form(user, case, request.POST, instance=entry)
     try:
         if entry and request.POST.get("delete"):
-            delete(entry=entry, user=request.user)
+            delete(entry=entry, user=user)
         elif form.is_valid():
-            save(case=case, user=request.user, entry=entry, **form.cleaned_data)
-            form, entry_pk = form_class(), None
+            save(case=case, user=user, entry=entry, **form.cleaned_data)
+            form, entry_pk = make_form(user, case), None
     except ValidationError as error:
         apply_service_errors(form, error)
     if not request.htmx and not form.errors:
         return redirect("cases:detail", case.pk)
     status = 422 if form.errors else 200
-    return render(request, template, {"case": case, **context(case, form, entry_pk if form.errors else None)}, status=status)
+    return render(request, template, {"case": case, **context(user, case, form, entry_pk if form.errors else None)}, status=status)
 
 
 def resource_entry(request: HttpRequest, pk: int, entry_pk: int | None = None) -> HttpResponse:
-    return _entry_view(request, pk, entry_pk, model=ResourceEntry, form_class=ResourceForm, save=services.resource_save,
+    return _entry_view(request, pk, entry_pk, model=ResourceEntry, make_form=_resource_form, save=services.resource_save,
                        delete=services.resource_delete, context=_resource_context, template="cases/_resource_map.html")
 
 
 def network_entry(request: HttpRequest, pk: int, entry_pk: int | None = None) -> HttpResponse:
-    return _entry_view(request, pk, entry_pk, model=NetworkPerson, form_class=NetworkPersonForm,
+    return _entry_view(request, pk, entry_pk, model=NetworkPerson, make_form=lambda user, case, *a, **kw: NetworkPersonForm(*a, **kw),
                        save=services.network_person_save, delete=services.network_person_delete,
                        context=_network_context, template="cases/_network_map.html")
 
 
+def case_offers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Find offers for a case: the case's district and the children's ages, narrowed by topic or text."""
+    case = _case_for_view(request, pk)
+    _audit_view(request, case, "offers")
+    ages = selectors.children_ages(case)
+    topic, text = request.GET.get("topic") or None, request.GET.get("text") or None
+    offers = list(offers_search(request.user, district=case.district_id, age=ages or None, topic=topic, text=text)[:OFFER_LIMIT])
+    return render(request, "cases/case_offers.html", {"case": case, "ages": ages, "offers": offers, "topics": OfferTopic.choices,
+                                                       "topic": topic or "", "text": text or "", "limit": OFFER_LIMIT})
+
+
 def network_svg(request: HttpRequest, pk: int) -> HttpResponse:
     """The eco-map alone (for printing and for documents)."""
-    require_perm(request.user, "cases.view_case")
-    case = selectors.case_detail(request.user, pk)
+    case = _case_for_view(request, pk)
     _audit_view(request, case, "network_map")
-    return HttpResponse(_network_context(case)["ecomap"], content_type="image/svg+xml; charset=utf-8")
+    return HttpResponse(_network_context(request.user, case)["ecomap"], content_type="image/svg+xml; charset=utf-8")
