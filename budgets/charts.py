@@ -32,24 +32,24 @@ def projection_svg(position, chart_id: str = "projection") -> SafeString:
     top = max(max(values), Decimal("1")) * Decimal("1.1")
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
-    def x(month: int) -> float:
-        return LEFT + (month - 0.5) * plot_w / 12
+    def x(month: int) -> str:
+        return f"{LEFT + (month - 0.5) * plot_w / 12:.1f}"
 
-    def y(value: Decimal) -> float:
-        return TOP + plot_h - float(value / top) * plot_h
+    def y(value: Decimal, shift: float = 0) -> str:
+        return f"{TOP + plot_h - float(value / top) * plot_h + shift:.1f}"
 
     grid = format_html_join(
         "",
-        '<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#c9d1d9" stroke-width="1"/>'
-        '<text x="{}" y="{:.1f}" font-size="11" text-anchor="end" fill="#505a64">{}</text>',
-        ((LEFT, y(t), WIDTH - RIGHT, y(t), LEFT - 6, y(t) + 4, format_eur(t.quantize(Decimal("1")))) for t in _ticks(top)),
+        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#c9d1d9" stroke-width="1"/>'
+        '<text x="{}" y="{}" font-size="11" text-anchor="end" fill="#505a64">{}</text>',
+        ((LEFT, y(t), WIDTH - RIGHT, y(t), LEFT - 6, y(t, 4), format_eur(t.quantize(Decimal("1")))) for t in _ticks(top)),
     )
     labels = format_html_join(
-        "", '<text x="{:.1f}" y="{}" font-size="11" text-anchor="middle" fill="#505a64">{}</text>',
+        "", '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#505a64">{}</text>',
         ((x(m), HEIGHT - BOTTOM + 16, MONTHS[m - 1]) for m in range(1, 13)),
     )
-    actual = " ".join(f"{x(p.month):.1f},{y(p.actual):.1f}" for p in points if p.actual is not None)
-    projected = " ".join(f"{x(p.month):.1f},{y(p.projected):.1f}" for p in points if p.projected is not None)
+    actual = " ".join(f"{x(p.month)},{y(p.actual)}" for p in points if p.actual is not None)
+    projected = " ".join(f"{x(p.month)},{y(p.projected)}" for p in points if p.projected is not None)
     over = position.overrun
     parts = [
         format_html('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
@@ -60,7 +60,7 @@ def projection_svg(position, chart_id: str = "projection") -> SafeString:
         ) % {"budget": format_eur(budget), "booked": format_eur(position.booked), "projected": format_eur(position.projected)}),
         grid,
         labels,
-        format_html('<line x1="{}" y1="{:.1f}" x2="{}" y2="{:.1f}" stroke="#1e6b34" stroke-width="2" stroke-dasharray="8 4"/>',
+        format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#1e6b34" stroke-width="2" stroke-dasharray="8 4"/>',
                     LEFT, y(budget), WIDTH - RIGHT, y(budget)),
     ]
     if actual:

@@ -112,7 +112,7 @@ def positions(budgets: list[Budget], today: date | None = None) -> dict[int, Pos
     for budget_id, month, category, total in rows:
         monthly[budget_id][month] += total
         by_cat[budget_id][category] += total
-    reserved = commitments_for(budgets)
+    reserved = commitments_for(budgets, by_cat)
     covered = committed_categories()
     result = {}
     for b in budgets:

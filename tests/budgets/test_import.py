@@ -1,0 +1,132 @@
+"""CSV import of cost entries: good files go in completely, a single bad row keeps the whole file out."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from budgets import imports, services
+from budgets.models import CostEntry
+from tests.budgets.factories import CostEntryFactory, make_budget, make_case
+
+pytestmark = pytest.mark.django_db
+HEADER = ";".join(imports.COLUMNS)
+
+
+def csv_text(*rows: str) -> str:
+    return "\n".join([HEADER, *rows]) + "\n"
+
+
+@pytest.fixture
+def good(org, budget):
+    return csv_text(
+        f"15.01.2026;RE-1001;{org.provider_a.name};{org.walle.code};JH;Personal;12.345,67;;Gehalt Januar",
+        f"31.01.2026;RE-1002;{org.provider_b.name};{org.walle.code};JH;HÜTN;4.200,00;;Wohngruppe",
+        f"02.02.2026;RE-1003;{org.provider_a.name};{org.walle.code};jh;sachkosten fall;-50,00;;Gutschrift",
+    )
+
+
+def test_good_file_is_checked_then_saved_completely(good, users, budget):
+    result = imports.parse(good)
+    assert result.ok and len(result.rows) == 3 and result.total == Decimal("16495.67")
+    assert imports.save(result, user=users.economic_aid) == 3
+    entry = CostEntry.objects.get(invoice_number="RE-1002")
+    assert (entry.budget, entry.category, entry.amount) == (budget, "residential", Decimal("4200.00"))
+    assert entry.created_by == users.economic_aid
+
+
+def test_bad_rows_are_reported_by_line_in_german_and_nothing_is_saved(org, users, budget):
+    CostEntryFactory(budget=budget, invoice_number="OLD-1", provider=org.provider_a)
+    text = csv_text(
+        f"15.01.2026;RE-1;{org.provider_a.name};{org.walle.code};JH;Personal;100,00;;ok",
+        f"32.01.2026;RE-2;{org.provider_a.name};{org.walle.code};JH;Personal;100,00;;",
+        f"15.01.2026;RE-3;Unbekannter Träger;{org.walle.code};JH;Reisekosten;zehn;;",
+        f"15.01.2026;OLD-1;{org.provider_a.name};{org.walle.code};JH;Personal;1,00;;",
+        f"15.01.2026;RE-1;{org.provider_a.name};{org.walle.code};JH;Personal;1,00;;",
+        f"15.01.2030;RE-5;{org.provider_a.name};{org.walle.code};JH;Personal;1,00;;",
+        f"15.01.2026;RE-6;{org.provider_a.name};{org.walle.code};JH;Personal;1,00;2026/999/1;",
+    )
+    from django.utils import translation
+
+    with translation.override("de"):
+        result = imports.parse(text)
+        messages = "\n".join(result.errors)
+    assert result.error_count == 6 and not result.ok
+    assert "Zeile 3:" in messages and "kein Datum" in messages
+    assert "Zeile 4:" in messages and "Unbekannter Träger" in messages and "Reisekosten" in messages and "zehn" in messages
+    assert "Zeile 5:" in messages and "OLD-1" in messages
+    assert "Zeile 6:" in messages and "zweimal" in messages
+    assert "Zeile 7:" in messages and "2030" in messages
+    assert "Zeile 8:" in messages and "2026/999/1" in messages
+    with pytest.raises(Exception):
+        imports.save(result, user=users.economic_aid)
+    assert CostEntry.objects.count() == 1
+
+
+def test_booking_into_a_final_settlement_is_refused_by_the_import(good, users, budget):
+    import datetime
+
+    import time_machine
+
+    s = services.settlement_prepare(user=users.economic_aid, budget=budget)
+    with time_machine.travel(datetime.datetime(2027, 1, 5, 12)):
+        services.settlement_finalize(user=users.leadership, settlement=s)
+    result = imports.parse(good)
+    assert result.error_count == 3 and "abgeschlossen" in result.errors[0]
+
+
+def test_case_reference_links_the_entry_to_the_case(org, users, budget):
+    case = make_case(org.walle, org.team_a, users.case_manager)
+    result = imports.parse(csv_text(f"15.01.2026;RE-9;{org.provider_a.name};{org.walle.code};JH;Fremdrechnung;800,00;"
+                                    f"{case.reference};SPFH Januar"))
+    imports.save(result, user=users.economic_aid)
+    assert CostEntry.objects.get().case == case
+
+
+def test_windows_1252_file_with_bom_less_header_decodes():
+    assert imports.decode("Träger".encode("cp1252")) == "Träger"
+    assert imports.decode("\ufeffTräger".encode("utf-8")) == "Träger"
+
+
+def test_web_import_preview_then_confirm(as_user, users, good):
+    client = as_user(users.economic_aid)
+    upload = SimpleUploadedFile("buchungen.csv", good.encode("utf-8"), content_type="text/csv")
+    response = client.post(reverse("budgets:cost_entry_import"), {"file": upload})
+    assert response.status_code == 200 and "RE-1002" in response.text
+    assert CostEntry.objects.count() == 0  # preview only
+    response = client.post(reverse("budgets:cost_entry_import"), {"confirm": "1"})
+    assert response.status_code == 302 and CostEntry.objects.count() == 3
+
+
+def test_web_import_of_bad_file_shows_row_errors(as_user, users, org, budget):
+    bad = csv_text(f"15.01.2026;RE-1;{org.provider_a.name};{org.walle.code};JH;Personal;abc;;")
+    upload = SimpleUploadedFile("b.csv", bad.encode("utf-8"))
+    response = as_user(users.economic_aid).post(reverse("budgets:cost_entry_import"), {"file": upload})
+    assert "abc" in response.text and CostEntry.objects.count() == 0
+    assert as_user(users.economic_aid).post(reverse("budgets:cost_entry_import"), {"confirm": "1"}).status_code == 302
+    assert CostEntry.objects.count() == 0
+
+
+def test_missing_columns_are_named(org):
+    result = imports.parse("Datum;Betrag\n01.01.2026;5,00\n")
+    assert result.error_count == 1 and "Belegnummer" in result.errors[0]
+
+
+def test_management_command_imports_with_progress_and_refuses_bad_files(tmp_path, good, users, org):
+    path = tmp_path / "export.csv"
+    path.write_text(good, encoding="utf-8")
+    call_command("import_cost_entries", str(path), user=users.economic_aid.username, verbosity=0)
+    assert CostEntry.objects.count() == 3
+    with pytest.raises(CommandError):  # the same invoices again: every row is a duplicate
+        call_command("import_cost_entries", str(path), user=users.economic_aid.username, verbosity=0)
+    with pytest.raises(CommandError):
+        call_command("import_cost_entries", str(path), user=users.case_manager.username, verbosity=0)
+    assert CostEntry.objects.count() == 3
+
+
+def test_year_two_budgets(org, users):
+    make_budget(users.leadership, org.walle, year=2025)
+    result = imports.parse(csv_text(f"15.01.2025;RE-2025;{org.provider_a.name};{org.walle.code};JH;Overhead;10,00;;"))
+    assert result.ok and result.rows[0].budget.year == 2025
