@@ -196,6 +196,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Links typed without a scheme are taken as https (Django 6 default).
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 # django-filter: "all" instead of dashes for an empty choice.
 FILTERS_EMPTY_CHOICE_LABEL = _("all")
 FILTERS_NULL_CHOICE_LABEL = _("none")
