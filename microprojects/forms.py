@@ -24,6 +24,7 @@ class ProjectForm(forms.ModelForm):
             "target_group", "age_from", "age_to", "goals", "start_date", "end_date", "requested_amount",
             "developed_by", "coordinator", "lead",
         ]
+        localized_fields = ["requested_amount"]
         widgets = {
             "start_date": DATE,
             "end_date": DATE,
@@ -55,13 +56,12 @@ class ProjectForm(forms.ModelForm):
             .distinct()
             .order_by("last_name")
         )
-        self.fields["requested_amount"].min_value = 0
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
 
 class ApproveForm(forms.Form):
-    amount = forms.DecimalField(label=_("approved amount (EUR)"), max_digits=14, decimal_places=2)
+    amount = forms.DecimalField(label=_("approved amount (EUR)"), max_digits=14, decimal_places=2, localize=True)
     note = forms.CharField(
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when leadership approves over the remaining budget."),
@@ -117,6 +117,7 @@ class GrantRequestForm(forms.ModelForm):
     class Meta:
         model = ActionGrant
         fields = ["district", "title", "applicant", "purpose", "activity_date", "amount"]
+        localized_fields = ["amount"]
         widgets = {"activity_date": DATE, "purpose": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):

@@ -19,6 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from juwe.models import District, Provider
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+# Shown when a form or service hits one of the row invariants (services re-use them).
+END_BEFORE_START = _("The end must not be before the start.")
+NEGATIVE_AMOUNT = _("The amount must not be negative.")
+AGE_RANGE = _("The upper age must not be below the lower age.")
 ZERO = Decimal("0.00")
 
 
@@ -149,9 +154,18 @@ class MicroProject(models.Model):
         ordering = ["-start_date", "title"]
         indexes = [models.Index(fields=["budget_district", "budget_year", "status"], name="mp_budget_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(start_date__lte=F("end_date")), name="microproject_start_before_end"),
-            models.CheckConstraint(condition=Q(age_from__lte=F("age_to")), name="microproject_age_range"),
-            models.CheckConstraint(condition=Q(requested_amount__gte=0), name="microproject_requested_not_negative"),
+            models.CheckConstraint(
+                condition=Q(start_date__lte=F("end_date")), name="microproject_start_before_end",
+                violation_error_code="end_before_start", violation_error_message=END_BEFORE_START,
+            ),
+            models.CheckConstraint(
+                condition=Q(age_from__lte=F("age_to")), name="microproject_age_range",
+                violation_error_code="age_range", violation_error_message=AGE_RANGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_amount__gte=0), name="microproject_requested_not_negative",
+                violation_error_code="negative_amount", violation_error_message=NEGATIVE_AMOUNT,
+            ),
             models.CheckConstraint(
                 condition=Q(approved_amount__isnull=True) | Q(approved_amount__gte=0),
                 name="microproject_approved_not_negative",

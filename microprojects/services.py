@@ -23,8 +23,11 @@ from juwe.lib.money import format_eur, to_money
 from juwe.models import District
 from juwe.roles import Role
 from microprojects.access import coordinated_district_ids, project_district_ids
-from microprojects.models import (
+from microprojects.models import (  # noqa: F401  (messages re-exported for tests and views)
+    AGE_RANGE,
     COMMITTED_STATUSES,
+    END_BEFORE_START,
+    NEGATIVE_AMOUNT,
     ZERO,
     ActionBudget,
     ActionGrant,
@@ -38,9 +41,6 @@ from microprojects.models import (
     Status,
 )
 
-END_BEFORE_START = _("The end must not be before the start.")
-NEGATIVE_AMOUNT = _("The amount must not be negative.")
-AGE_RANGE = _("The upper age must not be below the lower age.")
 NO_DISTRICT = _("Choose at least one district.")
 BUDGET_DISTRICT_NOT_IN_PROJECT = _("The district charged must be one of the project's districts.")
 STALE_VERSION = _("Someone else has changed the project in the meantime. Please reload and enter your changes again.")

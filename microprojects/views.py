@@ -34,6 +34,15 @@ from microprojects.models import COMMITTED_STATUSES, ActionGrant, Category, Micr
 PAGE_SIZE = 50
 
 
+def _project(request: HttpRequest, pk: int, perm: str | None = None) -> MicroProject:
+    """The project if the user may see it (else 404) and has the role for `perm` (else 403)."""
+    require_perm(request.user, "microprojects.view")
+    project = selectors.project_detail(request.user, pk)
+    if perm:
+        require_perm(request.user, perm, project)
+    return project
+
+
 def apply_errors(form, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: field errors on their fields, the rest on top."""
     if hasattr(exc, "error_dict"):
@@ -99,8 +108,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    project = selectors.project_detail(request.user, pk)
-    require_perm(request.user, "microprojects.edit", project)
+    project = _project(request, pk, "microprojects.edit")
     form = ProjectForm(request.POST or None, instance=project, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("districts", "developed_by", "version")}
@@ -118,8 +126,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_perm(request.user, "microprojects.view")
-    project = selectors.project_detail(request.user, pk)
+    project = _project(request, pk)
     return render(request, "microprojects/project_detail.html", _detail_context(request, project))
 
 
@@ -159,8 +166,7 @@ def _detail_context(request, project: MicroProject, **forms) -> dict:
 
 
 def _transition(request: HttpRequest, pk: int, perm: str, service, success: str) -> HttpResponse:
-    project = selectors.project_detail(request.user, pk)
-    require_perm(request.user, perm, project)
+    project = _project(request, pk, perm)
     try:
         service(actor=request.user, project=project)
     except ValidationError as exc:
@@ -182,8 +188,7 @@ def project_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def project_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    project = selectors.project_detail(request.user, pk)
-    require_perm(request.user, "microprojects.decide", project)
+    project = _project(request, pk, "microprojects.decide")
     approving = request.POST.get("decision") == "approve"
     form = (ApproveForm if approving else RejectForm)(request.POST)
     if form.is_valid():
@@ -202,12 +207,11 @@ def project_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def project_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    project = selectors.project_detail(request.user, pk)
-    require_perm(request.user, "microprojects.run", project)
+    project = _project(request, pk, "microprojects.run")
     form = CompleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            _project, extension = services.microproject_complete(actor=request.user, project=project, **form.cleaned_data)
+            _completed, extension = services.microproject_complete(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -221,8 +225,7 @@ def project_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def participation_record(request: HttpRequest, pk: int) -> HttpResponse:
-    project = selectors.project_detail(request.user, pk)
-    require_perm(request.user, "microprojects.record_participation", project)
+    project = _project(request, pk, "microprojects.record_participation")
     form = ParticipationForm(request.POST)
     if form.is_valid():
         try:
@@ -238,8 +241,7 @@ def participation_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
-    project = selectors.project_detail(request.user, pk)
-    require_perm(request.user, "microprojects.review", project)
+    project = _project(request, pk, "microprojects.review")
     form = ReviewForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -253,8 +255,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
-    project = selectors.project_detail(request.user, pk)
-    require_perm(request.user, "microprojects.refer", project)
+    project = _project(request, pk, "microprojects.refer")
     form = ReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -271,8 +272,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def approval_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    project = selectors.project_detail(request.user, pk)
-    require_perm(request.user, "microprojects.print_letter", project)
+    project = _project(request, pk, "microprojects.print_letter")
     if project.status not in COMMITTED_STATUSES:
         messages.error(request, _("An approval letter exists only for approved projects."))
         return redirect("microprojects:detail", pk=pk)
@@ -343,6 +343,7 @@ def grant_request(request: HttpRequest) -> HttpResponse:
 
 
 def grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "microprojects.view_grants")
     grant = get_visible_or_404(request.user, selectors.grants_visible_to(request.user), pk=pk)
     require_perm(request.user, "microprojects.decide_grant", grant)
     form = GrantDecideForm(request.POST or None)

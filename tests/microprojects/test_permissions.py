@@ -1,0 +1,102 @@
+"""URL × role × status: 404 outside the scope, 403 for a missing role (pretix-style matrix)."""
+
+import pytest
+from django.urls import reverse
+
+from microprojects.models import Status
+from tests.microprojects.factories import make_project
+
+ROLES = [
+    "case_manager", "colleague", "other_case_manager", "team_lead", "coordinator", "economic_aid",
+    "leadership", "center_lead", "provider_staff", "admin", "nobody",
+]
+
+# (url name, project status or None for app pages, {role: status code}); missing roles answer `default`.
+MATRIX = [
+    ("microprojects:list", None, {"nobody": 403}, 200),
+    ("microprojects:create", None, {"case_manager": 200, "colleague": 200, "other_case_manager": 200, "team_lead": 200, "coordinator": 200}, 403),
+    ("microprojects:district_overview", None, {"provider_staff": 403, "nobody": 403}, 200),
+    ("microprojects:grant_list", None, {"nobody": 403}, 200),
+    ("microprojects:grant_request", None, {"nobody": 403}, 200),
+    ("microprojects:detail", Status.DRAFT, {"other_case_manager": 404, "center_lead": 404, "nobody": 403}, 200),
+    ("microprojects:detail", Status.RUNNING, {"other_case_manager": 404, "center_lead": 404, "nobody": 403}, 200),
+    ("microprojects:edit", Status.DRAFT,
+     {"case_manager": 200, "coordinator": 200, "other_case_manager": 404, "center_lead": 404}, 403),
+    ("microprojects:edit", Status.SUBMITTED, {"other_case_manager": 404, "center_lead": 404}, 403),
+    ("microprojects:complete", Status.RUNNING,
+     {"case_manager": 200, "team_lead": 200, "coordinator": 200, "other_case_manager": 404, "center_lead": 404}, 403),
+    ("microprojects:review_create", Status.RUNNING,
+     {"team_lead": 200, "coordinator": 200, "other_case_manager": 404, "center_lead": 404}, 403),
+    ("microprojects:referral_create", Status.RUNNING,
+     {"case_manager": 200, "colleague": 200, "team_lead": 200, "other_case_manager": 404, "center_lead": 404}, 403),
+    ("microprojects:approval_letter", Status.RUNNING,
+     {"other_case_manager": 404, "center_lead": 404, "nobody": 403}, 200),
+]
+
+
+def _cases():
+    for name, status, special, default in MATRIX:
+        for role in ROLES:
+            yield pytest.param(name, status, role, special.get(role, default), id=f"{name}-{status}-{role}")
+
+
+@pytest.mark.parametrize("url_name,status,role,expected", list(_cases()))
+def test_get_matrix(client, org, users, url_name, status, role, expected):
+    if status is None:
+        url = reverse(url_name)
+    else:
+        project = make_project(districts=[org.walle], provider=org.provider_a, created_by=users.case_manager, status=status)
+        url = reverse(url_name, args=[project.pk])
+    client.force_login(getattr(users, role))
+    assert client.get(url).status_code == expected
+
+
+POST_MATRIX = [
+    # url name, status, {role: expected}, default for the others
+    ("microprojects:submit", Status.DRAFT, {"case_manager": 302, "coordinator": 302, "other_case_manager": 404, "center_lead": 404}, 403),
+    ("microprojects:decide", Status.SUBMITTED, {"coordinator": 302, "leadership": 302, "other_case_manager": 404, "center_lead": 404}, 403),
+    ("microprojects:start", Status.APPROVED,
+     {"case_manager": 302, "team_lead": 302, "coordinator": 302, "other_case_manager": 404, "center_lead": 404}, 403),
+    ("microprojects:participation", Status.RUNNING,
+     {"team_lead": 302, "coordinator": 302, "provider_staff": 302, "other_case_manager": 404, "center_lead": 404}, 403),
+]
+
+POST_DATA = {
+    "microprojects:decide": {"decision": "reject", "reason": "Passt nicht in den Stadtteil."},
+    "microprojects:participation": {"year": "2026", "quarter": "2", "referred_by_cm": "4", "low_threshold": "3"},
+}
+
+
+def _post_cases():
+    for name, status, special, default in POST_MATRIX:
+        for role in ROLES:
+            yield pytest.param(name, status, role, special.get(role, default), id=f"{name}-{role}")
+
+
+@pytest.mark.parametrize("url_name,status,role,expected", list(_post_cases()))
+def test_post_matrix(client, org, users, url_name, status, role, expected, budget):
+    import datetime as dt
+
+    project = make_project(
+        districts=[org.walle], provider=org.provider_a, created_by=users.case_manager, status=status,
+        start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31),
+    )
+    client.force_login(getattr(users, role))
+    response = client.post(reverse(url_name, args=[project.pk]), POST_DATA.get(url_name, {}))
+    assert response.status_code == expected
+    project.refresh_from_db()
+    changed = project.status != status or project.participation.exists()
+    assert changed == (expected == 302), "only an allowed request changes the project"
+
+
+def test_grant_decision_outside_the_coordinated_districts_is_404(client, org, users):
+    from decimal import Decimal
+
+    from microprojects.models import ActionGrant
+
+    grant = ActionGrant.objects.create(district=org.vahr, year=2026, title="Straßenfest", applicant="Nachbarschaftsverein",
+                                       purpose="Material", amount=Decimal("300.00"), requested_by=users.other_case_manager)
+    client.force_login(users.coordinator)
+    assert client.get(reverse("microprojects:grant_decide", args=[grant.pk])).status_code == 404
+    client.force_login(users.other_case_manager)  # sees her own request, but may not decide it
+    assert client.get(reverse("microprojects:grant_decide", args=[grant.pk])).status_code == 403
