@@ -19,17 +19,27 @@ LEFT, RIGHT, TOP, BOTTOM = 92, 16, 16, 36
 MONTHS = ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"]
 
 
+def _nice_step(raw: Decimal) -> Decimal:
+    """The smallest 1, 2, 2.5 or 5 × 10^k that is at least `raw` (round axis labels)."""
+    magnitude = Decimal(10) ** (len(str(int(raw))) - 1) if raw >= 1 else Decimal(1)
+    for factor in (1, 2, Decimal("2.5"), 5, 10):
+        if magnitude * factor >= raw:
+            return magnitude * factor
+    return magnitude * 10
+
+
 def _ticks(top: Decimal, n: int = 4) -> list[Decimal]:
-    return [top * i / n for i in range(n + 1)]
+    step = _nice_step(top / n)
+    return [step * i for i in range(n + 1)]
 
 
-def projection_svg(position, chart_id: str = "projection") -> SafeString:
+def projection_svg(position, chart_id: str = "projection", width: int = WIDTH) -> SafeString:
     budget = position.budget.amount
     points = position.months
     values = [budget] + [p.actual for p in points if p.actual is not None] + [
         p.projected for p in points if p.projected is not None
     ]
-    top = max(max(values), Decimal("1")) * Decimal("1.1")
+    top = _ticks(max(max(values), Decimal("1")) * Decimal("1.05"))[-1]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(month: int) -> str:
@@ -53,7 +63,8 @@ def projection_svg(position, chart_id: str = "projection") -> SafeString:
     over = position.overrun
     parts = [
         format_html('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
-                    'aria-labelledby="{}-title {}-desc" class="budget-chart">', WIDTH, HEIGHT, WIDTH, HEIGHT, chart_id, chart_id),
+                    'aria-labelledby="{}-title {}-desc" class="budget-chart">', WIDTH, HEIGHT, width,
+                    round(width * HEIGHT / WIDTH), chart_id, chart_id),
         format_html('<title id="{}-title">{}</title>', chart_id, _("Booked and projected costs against the budget")),
         format_html('<desc id="{}-desc">{}</desc>', chart_id, _(
             "Budget %(budget)s; booked %(booked)s; projected at year end %(projected)s."

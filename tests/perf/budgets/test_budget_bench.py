@@ -1,0 +1,145 @@
+"""Benchmarks of the budgets app (run with `./dev bench tests/perf/budgets`, not part of `./dev test`).
+
+1. Budget page and projection with 100,000 and then 1,000,000 cost entries in the database: the
+   second must answer within 1.5x of the first. The measured budget holds a year of bookings of a
+   large district (5,000 entries) in both runs; the other entries belong to the other districts'
+   budgets of eleven years – the database grows by years and districts, one budget does not.
+   A second figure puts 10 % of all rows into the measured budget (worst case, reported only).
+2. Import of a 100,000-row CSV (check + save with COPY, with progress display) under a minute.
+
+Rows are generated with INSERT … SELECT generate_series, not with the ORM.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from budgets import imports
+from budgets.models import Area, Budget, CostCategory, CostEntry
+from budgets.selectors import overrun_positions, positions
+from juwe.models import District
+from tests.factories import DistrictFactory, ProviderFactory
+
+pytestmark = pytest.mark.django_db
+YEARS = range(2016, 2027)
+TODAY = date(2026, 9, 15)
+
+
+def timed(func, repeat: int = 15) -> float:
+    func()  # warm up caches and connections
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def make_budgets(org, n_districts: int = 40) -> Budget:
+    districts = [org.walle] + [DistrictFactory(team=org.team_a) for _ in range(n_districts - 1)]
+    provider = org.provider_a
+    provider.lead_districts.add(*districts)
+    Budget.objects.bulk_create(
+        Budget(district=d, year=y, area=a, provider=provider, amount=1_000_000) for d in districts for y in YEARS
+        for a in Area.values
+    )
+    return Budget.objects.get(district=org.walle, year=2026, area=Area.YOUTH_HELP)
+
+
+def insert_entries(first: int, last: int, *, budget_id: int | None = None, exclude: int | None = None) -> None:
+    """Entries numbered first..last; into one budget, or spread over all budgets except `exclude`."""
+    categories = "ARRAY[" + ",".join(f"'{c}'" for c in CostCategory.values) + "]"
+    target = (
+        "(SELECT id, year, provider_id, 0 AS idx FROM budgets_budget WHERE id = %(budget)s)"
+        if budget_id else
+        "(SELECT id, year, provider_id, row_number() OVER (ORDER BY id) - 1 AS idx FROM budgets_budget "
+        "WHERE id <> %(exclude)s)"
+    )
+    sql = f"""
+        WITH b AS {target}, n AS (SELECT count(*) AS c FROM b)
+        INSERT INTO budgets_costentry (budget_id, booking_date, category, amount, provider_id, invoice_number,
+                                       note, created_at)
+        SELECT b.id, make_date(b.year, 1 + g % 12, 1 + g % 28), ({categories})[1 + g % 7],
+               ((g % 500000) + 1) / 100.0, b.provider_id, 'B-' || g, '', now()
+        FROM generate_series(%(first)s, %(last)s) g JOIN b ON b.idx = g %% (SELECT c FROM n)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"budget": budget_id, "exclude": exclude, "first": first, "last": last})
+        cursor.execute("ANALYZE budgets_costentry")
+
+
+def measure(client, budget) -> dict[str, float]:
+    url = reverse("budgets:budget_detail", args=[budget.pk])
+    current_year = list(Budget.objects.filter(year=2026).select_related("district"))
+    return {
+        "budget page": timed(lambda: client.get(url)),
+        "projection (one budget)": timed(lambda: positions([budget], TODAY)),
+        f"projection ({len(current_year)} budgets, worklist)": timed(lambda: positions(current_year, TODAY)),
+    }
+
+
+def report(title: str, small: dict, large: dict) -> None:
+    print(f"\n{title}")
+    for key in small:
+        print(f"  {key:42s} 100k: {small[key] * 1000:7.1f} ms   1M: {large[key] * 1000:7.1f} ms   "
+              f"ratio {large[key] / small[key]:.2f}")
+
+
+def test_budget_page_and_projection_scale_from_100k_to_1m(client, org, users):
+    budget = make_budgets(org)
+    client.force_login(users.economic_aid)
+    insert_entries(1, 5_000, budget_id=budget.pk)
+    insert_entries(5_001, 100_000, exclude=budget.pk)
+    assert CostEntry.objects.count() == 100_000
+    small = measure(client, budget)
+    started = time.perf_counter()
+    insert_entries(100_001, 1_000_000, exclude=budget.pk)
+    print(f"\n900,000 rows generated in {time.perf_counter() - started:.1f} s")
+    assert CostEntry.objects.count() == 1_000_000
+    large = measure(client, budget)
+    report("Budget page and projection (measured budget: 5,000 entries)", small, large)
+    for key in small:
+        assert large[key] <= small[key] * 1.5, key
+
+
+def test_worst_case_one_budget_holds_a_tenth_of_all_rows(client, org, users):
+    budget = make_budgets(org, n_districts=5)
+    client.force_login(users.economic_aid)
+    insert_entries(1, 10_000, budget_id=budget.pk)
+    insert_entries(10_001, 100_000, exclude=budget.pk)
+    small = measure(client, budget)
+    insert_entries(100_001, 190_000, budget_id=budget.pk)
+    insert_entries(190_001, 1_000_000, exclude=budget.pk)
+    large = measure(client, budget)
+    report("Worst case (measured budget: 10,000 then 100,000 entries) – reported, not asserted", small, large)
+
+
+def test_import_of_100k_rows_under_a_minute(tmp_path, org, users):
+    districts = [org.walle] + [DistrictFactory(team=org.team_a) for _ in range(19)]
+    org.provider_a.lead_districts.add(*districts)
+    Budget.objects.bulk_create(Budget(district=d, year=2026, area=a, provider=org.provider_a, amount=1_000_000)
+                               for d in districts for a in Area.values)
+    others = [ProviderFactory(name=f"Träger {i} gGmbH") for i in range(10)]
+    codes = list(District.objects.filter(pk__in=[d.pk for d in districts]).values_list("code", flat=True))
+    names = ["Personal", "Overhead", "Fremdrechnung", "HÜTN", "Vorwegabzug", "Fallunabhängig", "Sachkosten Fall"]
+    lines = [";".join(imports.COLUMNS)]
+    for i in range(100_000):
+        provider = others[i % 10].name
+        lines.append(f"{1 + i % 28:02d}.{1 + i % 12:02d}.2026;R-{i:07d};{provider};{codes[i % 20]};"
+                     f"{'JH' if i % 3 else 'EGH'};{names[i % 7]};{1 + i % 9000},{i % 100:02d};;Rechnung {i}")
+    path = tmp_path / "buchungen.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"\nCSV: {path.stat().st_size / 1e6:.1f} MB, 100,000 rows")
+    started = time.perf_counter()
+    call_command("import_cost_entries", str(path), user=users.economic_aid.username)
+    elapsed = time.perf_counter() - started
+    print(f"Import of 100,000 rows (check + COPY): {elapsed:.1f} s")
+    assert CostEntry.objects.count() == 100_000
+    assert elapsed < 60
