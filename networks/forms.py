@@ -35,6 +35,14 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
+class ServiceForm(forms.ModelForm):
+    """A model form that only parses: the service validates the model (with our German messages)
+    and writes it, so the form skips Django's model validation and never saves itself."""
+
+    def _post_clean(self):
+        pass
+
+
 def managed_districts(user):
     """Districts a user may enter things for: a coordinator's own, everything for administrators."""
     if user.has_role(Role.ADMINISTRATOR):
@@ -42,7 +50,7 @@ def managed_districts(user):
     return District.objects.filter(pk__in=list(coordinated_district_ids(user))).order_by("name")
 
 
-class OfferForm(forms.ModelForm):
+class OfferForm(ServiceForm):
     topics = forms.MultipleChoiceField(
         label=_("Topics"), choices=OfferTopic.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -64,7 +72,7 @@ class OfferForm(forms.ModelForm):
         self.fields["district"].queryset = District.objects.order_by("name") if suggest else managed_districts(user)
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(ServiceForm):
     cohorts = forms.ModelMultipleChoiceField(
         label=_("Age cohorts"), queryset=AgeCohort.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -73,13 +81,14 @@ class OrganisationForm(forms.ModelForm):
     class Meta:
         model = MemberOrganisation
         fields = (*ORGANISATION_FIELDS, "cohorts")
+        field_classes = {"website": lambda **kw: forms.URLField(assume_scheme="https", **kw)}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = managed_districts(user)
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(ServiceForm):
     email = forms.CharField(label=_("e-mail"), required=False, max_length=254)
 
     class Meta:
@@ -87,7 +96,7 @@ class ContactForm(forms.ModelForm):
         fields = ("name", "function", "phone", "email")
 
 
-class NetworkForm(forms.ModelForm):
+class NetworkForm(ServiceForm):
     # Not required here: the service refuses a network without them with its own message.
     cohort = forms.ModelChoiceField(label=_("Age cohort"), queryset=AgeCohort.objects.all(), required=False)
     districts = forms.ModelMultipleChoiceField(
@@ -120,7 +129,7 @@ class AdoptRulesForm(forms.Form):
     adopted_on = forms.DateField(label=_("Adopted on"), required=False, widget=DateInput())
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(ServiceForm):
     class Meta:
         model = Membership
         fields = ("organisation", "role", "since", "until")
@@ -135,7 +144,7 @@ class EndMembershipForm(forms.Form):
     until = forms.DateField(label=_("Member until"), widget=DateInput())
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(ServiceForm):
     topics = forms.MultipleChoiceField(
         label=_("Topics"), choices=MeetingTopic.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -1,4 +1,8 @@
-"""Thin views: parse, call a selector or service, render."""
+"""Thin views: parse, call a selector or service, render.
+
+Change views check the role first (403), then fetch the object within the scope (404), then the
+object permission (403: e.g. an offer of another coordinator's district).
+"""
 
 from __future__ import annotations
 
@@ -90,6 +94,7 @@ def offer_create(request: HttpRequest) -> HttpResponse:
 
 
 def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "networks.add_offer")
     offer = selectors.offer_for_detail(request.user, pk)
     require_perm(request.user, "networks.change_offer", offer)
     form = OfferForm(request.POST or None, instance=offer, user=request.user)
@@ -104,6 +109,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _offer_action(request, pk, perm, service, done: str, **kwargs) -> HttpResponse:
+    require_perm(request.user, "networks.add_offer")
     offer = selectors.offer_for_detail(request.user, pk)
     require_perm(request.user, perm, offer)
     try:
@@ -195,6 +201,7 @@ def network_create(request: HttpRequest) -> HttpResponse:
 
 
 def network_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "networks.add_network")
     network = selectors.network_for_detail(request.user, pk)
     require_perm(request.user, "networks.change_network", network)
     form = NetworkForm(request.POST or None, instance=network, user=request.user)
@@ -211,6 +218,7 @@ def network_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def network_adopt_rules(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "networks.add_network")
     network = selectors.network_for_detail(request.user, pk)
     require_perm(request.user, "networks.change_network", network)
     form = AdoptRulesForm(request.POST)
@@ -221,6 +229,7 @@ def network_adopt_rules(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "networks.add_network")
     network = selectors.network_for_detail(request.user, pk)
     require_perm(request.user, "networks.change_network", network)
     form = MembershipForm(request.POST or None)
@@ -233,6 +242,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "networks.add_network")
     membership = get_visible_or_404(request.user, Membership.objects.select_related("network", "organisation"), pk=pk)
     require_perm(request.user, "networks.change_network", membership.network)
     form = EndMembershipForm(request.POST or None)
@@ -248,6 +258,7 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "networks.add_network")
     network = selectors.network_for_detail(request.user, pk)
     require_perm(request.user, "networks.change_network", network)
     form = MeetingForm(request.POST or None)
@@ -279,6 +290,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "networks.add_network")
     meeting = selectors.meeting_for_detail(request.user, pk)
     require_perm(request.user, "networks.change_network", meeting.network)
     form = MeetingForm(request.POST or None, instance=meeting)
@@ -291,6 +303,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def attendance_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "networks.add_network")
     attendance = get_visible_or_404(request.user, Attendance.objects.select_related("meeting__network"), pk=pk)
     require_perm(request.user, "networks.change_network", attendance.meeting.network)
     services.attendance_remove(user=request.user, attendance=attendance)
@@ -356,6 +369,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "networks.add_organisation")
     org = selectors.organisation_for_detail(request.user, pk)
     require_perm(request.user, "networks.change_organisation", org)
     form = OrganisationForm(request.POST or None, instance=org, user=request.user)
@@ -368,6 +382,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def contact_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request.user, "networks.add_organisation")
     contact = get_visible_or_404(request.user, ContactPerson.objects.select_related("organisation"), pk=pk)
     require_perm(request.user, "networks.change_organisation", contact.organisation)
     services.contact_remove(user=request.user, contact=contact)
