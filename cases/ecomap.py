@@ -127,9 +127,11 @@ def render_ecomap(people: Iterable[NetworkPerson], family_label: str) -> SafeStr
                 + "</g>"
             )
     out.extend(nodes)
+    family_text = _("Family")
+    rings_text = _("Rings from the centre: close, middle, distant.")
     out.append(
         f'<circle cx="{CENTRE}" cy="{CENTRE}" r="{FAMILY_RADIUS}" fill="#1f3a5f" stroke="#0f2238" stroke-width="2"/>'
-        f'<text x="{CENTRE}" y="{CENTRE - 4}" text-anchor="middle" fill="#ffffff" font-weight="bold">{escape(_("Family"))}</text>'
+        f'<text x="{CENTRE}" y="{CENTRE - 4}" text-anchor="middle" fill="#ffffff" font-weight="bold">{escape(family_text)}</text>'
         f'<text x="{CENTRE}" y="{CENTRE + 14}" text-anchor="middle" fill="#ffffff" font-size="11">{escape(_short(family_label, 16))}</text>'
     )
     # Legend: line styles.
@@ -141,7 +143,7 @@ def render_ecomap(people: Iterable[NetworkPerson], family_label: str) -> SafeStr
         x += 200
     out.append(
         f'<text x="20" y="{SIZE + 55}" font-size="11" fill="#4a5566">'
-        f'{escape(_("Rings from the centre: close, middle, distant."))}</text>'
+        f"{escape(rings_text)}</text>"
     )
     out.append("</svg>")
     return mark_safe("".join(out))

@@ -41,6 +41,16 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class UniqueIds:
+    """Several forms share the case page: each gets its own id prefix so labels point to its fields."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: at the field it names, else above the form."""
     if hasattr(error, "error_dict"):
@@ -108,11 +118,13 @@ def member_formset(data=None):
     return MemberFormSet(data, prefix="m")
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(UniqueIds, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class CaseEditForm(VersionedForm):
+    id_prefix = "edit"
+
     first_contact_source = forms.ChoiceField(label=_("Source of the first contact"), choices=FirstContactSource.choices)
     concern = forms.CharField(label=_("Concern in the family's words"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     will = forms.CharField(
@@ -130,6 +142,8 @@ class CaseEditForm(VersionedForm):
 
 
 class TransitionForm(VersionedForm):
+    id_prefix = "transition"
+
     to_state = forms.ChoiceField(label=_("Next step"), choices=CaseState.choices)
     reason = forms.ChoiceField(
         label=_("Reason for closing"), choices=[("", "—"), *CloseReason.choices], required=False
@@ -143,11 +157,15 @@ class TransitionForm(VersionedForm):
 
 
 class ClassificationForm(VersionedForm):
+    id_prefix = "classify"
+
     classification = forms.ChoiceField(label=_("Classification"), choices=Classification.choices)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AssignForm(VersionedForm):
+    id_prefix = "assign"
+
     case_manager = forms.ModelChoiceField(label=_("Responsible case manager"), queryset=User.objects.none())
 
     def __init__(self, *args, team_id: int, **kwargs):
@@ -159,14 +177,18 @@ class AssignForm(VersionedForm):
         )
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(UniqueIds, forms.ModelForm):
+    id_prefix = "contact"
+
     class Meta:
         model = Contact
         fields = ["occurred_at", "kind", "duration_minutes", "participants", "note"]
         widgets = {"occurred_at": DateTimeInput(), "note": forms.Textarea(attrs={"rows": 2})}
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(UniqueIds, forms.ModelForm):
+    id_prefix = "resource"
+
     """An entry of the resource map; district entries may point to an offer of the case's district."""
 
     class Meta:
@@ -185,7 +207,9 @@ class ResourceForm(forms.ModelForm):
         return data
 
 
-class NetworkPersonForm(forms.ModelForm):
+class NetworkPersonForm(UniqueIds, forms.ModelForm):
+    id_prefix = "network"
+
     class Meta:
         model = NetworkPerson
         fields = ["name", "relation", "sector", "ring", "quality", "note"]

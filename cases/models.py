@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from juwe.models import District, Team
@@ -232,7 +233,7 @@ class StateChange(models.Model):
     to_state = models.CharField(_("new state"), max_length=12, choices=CaseState.choices)
     reason = models.CharField(_("reason"), max_length=20, choices=CloseReason.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, editable=False)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("changed by")
     )
@@ -256,7 +257,7 @@ class ClassificationChange(models.Model):
     classification = models.CharField(_("classification"), max_length=10, choices=Classification.choices)
     previous = models.CharField(_("previous"), max_length=10, choices=Classification.choices, blank=True)
     reason = models.TextField(_("reason"))
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, editable=False)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("changed by")
     )
