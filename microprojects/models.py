@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from juwe.models import District, Provider
@@ -53,32 +54,38 @@ class Outcome(models.TextChoices):
     ENDED = "ended", _("ended")
 
 
-class PreventionBudget(models.Model):
+class YearlyDistrictBudget(models.Model):
+    """A yearly sum of a district; services lock the row while they check and spend it."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("district"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        abstract = True
+        ordering = ["district__name", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "year"], name="%(class)s_unique_per_year"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="%(class)s_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.year}"
+
+
+class PreventionBudget(YearlyDistrictBudget):
     """A district's yearly prevention frame (Bremen: 800,000 EUR a year split across districts).
 
     The budgets app reads it (selectors.prevention_budget_position) but does not own it. Approvals
     lock this row, so two approvals in the same district and year are serialised.
     """
 
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="prevention_budgets", verbose_name=_("district")
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    amount = models.DecimalField(_("prevention budget"), **MONEY)
     note = models.CharField(_("note"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    class Meta:
+    class Meta(YearlyDistrictBudget.Meta):
         verbose_name = _("prevention budget")
         verbose_name_plural = _("prevention budgets")
-        ordering = ["district__name", "-year"]
-        constraints = [
-            models.UniqueConstraint(fields=["district", "year"], name="prevention_budget_unique_per_year"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="prevention_budget_amount_not_negative"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.district} {self.year}"
 
 
 class MicroProject(models.Model):
@@ -203,7 +210,7 @@ class ProjectEvent(models.Model):
     project = models.ForeignKey(MicroProject, on_delete=models.CASCADE, related_name="events", verbose_name=_("micro-project"))
     action = models.CharField(_("step"), max_length=30, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("when"), auto_now_add=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -290,24 +297,12 @@ class QualityReview(models.Model):
         return f"{self.project} {self.date:%d.%m.%Y}"
 
 
-class ActionBudget(models.Model):
+class ActionBudget(YearlyDistrictBudget):
     """A district's yearly action budget (Dresden's Sozialräumliches Aktionsbudget)."""
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="action_budgets", verbose_name=_("district"))
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    amount = models.DecimalField(_("action budget"), **MONEY)
-
-    class Meta:
+    class Meta(YearlyDistrictBudget.Meta):
         verbose_name = _("action budget")
         verbose_name_plural = _("action budgets")
-        ordering = ["district__name", "-year"]
-        constraints = [
-            models.UniqueConstraint(fields=["district", "year"], name="action_budget_unique_per_year"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="action_budget_amount_not_negative"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.district} {self.year}"
 
 
 class ActionGrant(models.Model):
