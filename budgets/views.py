@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -42,6 +43,16 @@ def _form_errors(form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+def _act(request: HttpRequest, action, success: str) -> None:
+    """Run a service for a POST button; its German refusal becomes an error message."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
 
 
 def budget_list(request: HttpRequest) -> HttpResponse:
@@ -250,11 +261,8 @@ def _settlement_rows(settlement):
 def settlement_prepare(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "budgets.prepare_settlement")
     budget = get_visible_or_404(request.user, selectors.budgets_for(request.user), pk=pk)
-    try:
-        services.settlement_prepare(user=request.user, budget=budget)
-        messages.success(request, _("The settlement has been prepared; leadership can finalize it."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    _act(request, lambda: services.settlement_prepare(user=request.user, budget=budget),
+         _("The settlement has been prepared; leadership can finalize it."))
     return redirect("budgets:settlement_detail", pk=pk)
 
 
@@ -262,11 +270,8 @@ def settlement_prepare(request: HttpRequest, pk: int) -> HttpResponse:
 def settlement_finalize(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "budgets.finalize_settlement")
     settlement = get_visible_or_404(request.user, selectors.settlements_for(request.user), budget_id=pk)
-    try:
-        services.settlement_finalize(user=request.user, settlement=settlement)
-        messages.success(request, _("The settlement is final."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    _act(request, lambda: services.settlement_finalize(user=request.user, settlement=settlement),
+         _("The settlement is final."))
     return redirect("budgets:settlement_detail", pk=pk)
 
 
@@ -290,6 +295,8 @@ def pot(request: HttpRequest) -> HttpResponse:
     final = selectors.settlements_for(request.user).filter(budget__year=year, status=Settlement.Status.FINAL)
     deficits = final.filter(county_share__lt=0).order_by("county_share")
     form = None
+    if request.method == "POST":
+        require_perm(request.user, "budgets.request_transfer")
     if request.user.has_perm("budgets.request_transfer"):
         form = PotTransferForm(request.POST or None, settlements=deficits)
         if request.method == "POST" and form.is_valid():
@@ -312,18 +319,10 @@ def pot(request: HttpRequest) -> HttpResponse:
 def pot_transfer_decide(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "budgets.approve_transfer")
     transfer = get_visible_or_404(request.user, PotTransfer, pk=pk)
-    try:
-        services.pot_transfer_decide(user=request.user, transfer=transfer, approve=request.POST.get("decision") == "approve")
-        messages.success(request, _("The decision has been recorded."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(f"{_pot_url()}?year={transfer.year}")
-
-
-def _pot_url() -> str:
-    from django.urls import reverse
-
-    return reverse("budgets:pot")
+    approve = request.POST.get("decision") == "approve"
+    _act(request, lambda: services.pot_transfer_decide(user=request.user, transfer=transfer, approve=approve),
+         _("The decision has been recorded."))
+    return redirect(f"{reverse('budgets:pot')}?year={transfer.year}")
 
 
 def allocation(request: HttpRequest, pk: int) -> HttpResponse:

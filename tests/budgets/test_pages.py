@@ -196,3 +196,28 @@ def test_allocation_page_lists_cost_per_case(as_user, users, org):
     CostEntryFactory(budget=egh, amount=Decimal("600.00"))
     response = as_user(users.economic_aid).get(reverse("budgets:allocation", args=[egh.pk]))
     assert case.reference in response.text and "1.000,00" in response.text
+
+
+def test_pot_transfer_is_requested_by_economic_aid_and_decided_by_leadership(client, org, users):
+    import time_machine
+
+    surplus = make_budget(users.leadership, org.walle, year=2025, amount="100000.00")
+    deficit = make_budget(users.leadership, org.vahr, year=2025, amount="100000.00")
+    CostEntryFactory(budget=surplus, amount=Decimal("50000.00"))
+    CostEntryFactory(budget=deficit, amount=Decimal("110000.00"))
+    for b in (surplus, deficit):
+        s = services.settlement_prepare(user=users.economic_aid, budget=b)
+        with time_machine.travel(date(2026, 1, 20)):
+            services.settlement_finalize(user=users.leadership, settlement=s)
+    url = reverse("budgets:pot") + "?year=2025"
+    client.force_login(users.leadership)
+    assert client.post(url, {"settlement": deficit.settlement.pk, "amount": "1", "reason": "x"}).status_code == 403
+    client.force_login(users.economic_aid)
+    response = client.post(url, {"settlement": deficit.settlement.pk, "amount": "10000", "reason": "Deckung Defizit Vahr"})
+    assert response.status_code == 302
+    client.force_login(users.leadership)
+    transfer = deficit.settlement.pot_transfers.get()
+    client.post(reverse("budgets:pot_transfer_decide", args=[transfer.pk]), {"decision": "approve"})
+    transfer.refresh_from_db()
+    assert transfer.status == transfer.Status.APPROVED and transfer.decided_by == users.leadership
+    assert "25.000,00" in client.get(url).text  # balance: 35,000 county share in, 10,000 out

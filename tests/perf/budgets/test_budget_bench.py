@@ -56,19 +56,18 @@ def make_budgets(org, n_districts: int = 40) -> Budget:
 def insert_entries(first: int, last: int, *, budget_id: int | None = None, exclude: int | None = None) -> None:
     """Entries numbered first..last; into one budget, or spread over all budgets except `exclude`."""
     categories = "ARRAY[" + ",".join(f"'{c}'" for c in CostCategory.values) + "]"
-    target = (
-        "(SELECT id, year, provider_id, 0 AS idx FROM budgets_budget WHERE id = %(budget)s)"
-        if budget_id else
-        "(SELECT id, year, provider_id, row_number() OVER (ORDER BY id) - 1 AS idx FROM budgets_budget "
-        "WHERE id <> %(exclude)s)"
-    )
+    where = "id = %(budget)s" if budget_id else "id <> %(exclude)s"
+    # One row of arrays, cross-joined with the series: entry g goes to budget g mod n.
     sql = f"""
-        WITH b AS {target}, n AS (SELECT count(*) AS c FROM b)
+        WITH b AS (SELECT array_agg(id ORDER BY id) AS ids, array_agg(year ORDER BY id) AS years,
+                          array_agg(provider_id ORDER BY id) AS providers, count(*)::int AS n
+                   FROM budgets_budget WHERE {where})
         INSERT INTO budgets_costentry (budget_id, booking_date, category, amount, provider_id, invoice_number,
                                        note, created_at)
-        SELECT b.id, make_date(b.year, 1 + g % 12, 1 + g % 28), ({categories})[1 + g % 7],
-               ((g % 500000) + 1) / 100.0, b.provider_id, 'B-' || g, '', now()
-        FROM generate_series(%(first)s, %(last)s) g JOIN b ON b.idx = g %% (SELECT c FROM n)
+        SELECT b.ids[1 + g %% b.n], make_date(b.years[1 + g %% b.n], 1 + g %% 12, 1 + g %% 28),
+               ({categories})[1 + g %% 7], ((g %% 500000) + 1) / 100.0, b.providers[1 + g %% b.n], 'B-' || g, '',
+               now()
+        FROM b, generate_series(%(first)s, %(last)s) g
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, {"budget": budget_id, "exclude": exclude, "first": first, "last": last})
