@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from juwe.access import visible
+from juwe.lib.forms import MoneyField
 from juwe.models import District, Provider, User
 from juwe.roles import Role
 from microprojects.models import ActionGrant, MicroProject, Outcome, QualityReview
@@ -16,6 +17,7 @@ class ProjectForm(forms.ModelForm):
     """Proposal and draft edits. Choices come from what the user may see."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    requested_amount = MoneyField(label=_("requested amount"))
 
     class Meta:
         model = MicroProject
@@ -24,7 +26,6 @@ class ProjectForm(forms.ModelForm):
             "target_group", "age_from", "age_to", "goals", "start_date", "end_date", "requested_amount",
             "developed_by", "coordinator", "lead",
         ]
-        localized_fields = ["requested_amount"]
         widgets = {
             "start_date": DATE,
             "end_date": DATE,
@@ -61,7 +62,7 @@ class ProjectForm(forms.ModelForm):
 
 
 class ApproveForm(forms.Form):
-    amount = forms.DecimalField(label=_("approved amount (EUR)"), max_digits=14, decimal_places=2, localize=True)
+    amount = MoneyField(label=_("approved amount (EUR)"))
     note = forms.CharField(
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when leadership approves over the remaining budget."),
@@ -114,10 +115,11 @@ class ReviewForm(forms.ModelForm):
 
 
 class GrantRequestForm(forms.ModelForm):
+    amount = MoneyField(label=_("amount"))
+
     class Meta:
         model = ActionGrant
         fields = ["district", "title", "applicant", "purpose", "activity_date", "amount"]
-        localized_fields = ["amount"]
         widgets = {"activity_date": DATE, "purpose": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):

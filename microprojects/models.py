@@ -35,6 +35,15 @@ class Category(models.TextChoices):
     SEMI_PROFESSIONAL = "semi_professional", _("Semi-professional with professional support")
 
 
+# Column headings where the full names are too long (district overview).
+CATEGORY_SHORT = {
+    Category.CASE_SPANNING: _("case-spanning"),
+    Category.INSTITUTION: _("at an institution"),
+    Category.SPECIAL_METHOD: _("special method"),
+    Category.SEMI_PROFESSIONAL: _("semi-professional"),
+}
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted")

@@ -29,7 +29,7 @@ from microprojects.forms import (
     ReviewForm,
     YearForm,
 )
-from microprojects.models import COMMITTED_STATUSES, ActionGrant, Category, MicroProject, Status
+from microprojects.models import CATEGORY_SHORT, COMMITTED_STATUSES, ActionGrant, Category, MicroProject, Status
 
 PAGE_SIZE = 50
 
@@ -287,12 +287,13 @@ def approval_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 def district_overview(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "microprojects.view_overview")
-    year_form = YearForm(request.GET or None)
+    year_form = YearForm(request.GET or None, initial={"year": timezone.localdate().year})
     year = year_form.year_or_current()
     rows = selectors.district_overview(request.user, year)
+    categories = [(value, label, CATEGORY_SHORT[value]) for value, label in Category.choices]
     return render(
         request, "microprojects/district_overview.html",
-        {"rows": rows, "year": year, "year_form": year_form, "categories": Category.choices, "totals": _totals(rows)},
+        {"rows": rows, "year": year, "year_form": year_form, "categories": categories, "totals": _totals(rows)},
     )
 
 

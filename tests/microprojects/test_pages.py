@@ -201,3 +201,12 @@ def test_participation_counts_are_shown_to_coordinator_provider_and_leadership(a
     count_participants(project, 2026, 1, 6, 4, users.coordinator)
     text = as_user(getattr(users, role)).get(reverse("microprojects:detail", args=[project.pk])).text
     assert "2026/Q1" in text and "60,0 %" in text or "60.0 %" in text
+
+
+@pytest.mark.parametrize("typed,amount", [
+    ("12.500,00", "12500.00"), ("12500,5", "12500.50"), ("12 500 €", "12500.00"), ("12500.00", "12500.00"), ("12.500", "12500.00"),
+])
+def test_money_is_read_as_typed_in_germany(typed, amount):
+    from juwe.lib.forms import MoneyField
+
+    assert MoneyField().clean(typed) == Decimal(amount)
