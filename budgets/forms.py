@@ -43,12 +43,14 @@ class CostEntryForm(forms.ModelForm):
 
     class Meta:
         model = CostEntry
-        fields = ["booking_date", "category", "amount", "provider", "invoice_number", "note"]
+        fields = ["booking_date", "category", "amount", "provider", "invoice_number", "microproject", "note"]
         widgets = {"booking_date": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, microprojects=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = CostCategory.choices
+        self.fields["microproject"].queryset = microprojects if microprojects is not None else \
+            self.fields["microproject"].queryset.none()
 
 
 class ReverseForm(forms.Form):

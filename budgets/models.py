@@ -103,6 +103,8 @@ class Instalment(models.Model):
 # figures would no longer match the bookings. Enforced here in the database (services check first
 # and answer with a German message). Statement-level triggers with transition tables check a whole
 # INSERT/UPDATE/DELETE with one join, so a COPY of 100,000 rows pays for one check, not 100,000.
+# The same triggers keep CostMonthTotal, the sums per budget, month and category that the budget
+# page, the projection and the worklist read – their cost does not grow with the number of entries.
 def _frozen_guard(*tables: str) -> str:
     checks = " UNION ALL ".join(f"SELECT budget_id FROM {t}" for t in tables)
     return f"""
@@ -113,14 +115,28 @@ def _frozen_guard(*tables: str) -> str:
         RAISE EXCEPTION 'budgets: cost entries of a finalized settlement cannot be booked, changed or deleted'
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
-    RETURN NULL;
     """
 
 
-def _frozen_trigger(name: str, operation, referencing, tables: tuple[str, ...]):
+def _rollup(table: str, sign: str) -> str:
+    """Add (sign "") or subtract (sign "-") the rows of a transition table to the monthly totals."""
+    return f"""
+    INSERT INTO budgets_costmonthtotal (budget_id, month, category, total, entries)
+    SELECT budget_id, EXTRACT(MONTH FROM booking_date)::smallint, category, {sign}SUM(amount), {sign}COUNT(*)
+    FROM {table} GROUP BY 1, 2, 3
+    ON CONFLICT (budget_id, month, category) DO UPDATE
+    SET total = budgets_costmonthtotal.total + EXCLUDED.total,
+        entries = budgets_costmonthtotal.entries + EXCLUDED.entries;
+    """
+
+
+def _cost_trigger(name: str, operation, referencing, old: str | None, new: str | None):
+    body = _frozen_guard(*[t for t in (old, new) if t])
+    body += _rollup(old, "-") if old else ""
+    body += _rollup(new, "") if new else ""
     return pgtrigger.Trigger(
         name=name, when=pgtrigger.After, operation=operation, level=pgtrigger.Statement,
-        referencing=referencing, func=_frozen_guard(*tables),
+        referencing=referencing, func=body + "RETURN NULL;",
     )
 
 
@@ -142,6 +158,10 @@ class CostEntry(models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="cost_entries",
         verbose_name=_("case"), help_text=_("The case the cost belongs to, if any."),
+    )
+    microproject = models.ForeignKey(
+        "microprojects.MicroProject", on_delete=models.PROTECT, null=True, blank=True, related_name="cost_entries",
+        verbose_name=_("micro-project"), help_text=_("The micro-project the cost belongs to, if any."),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     reverses = models.OneToOneField(
@@ -171,16 +191,35 @@ class CostEntry(models.Model):
             models.Index(fields=["booking_date"], name="cost_booking_date_idx"),
         ]
         triggers = [
-            _frozen_trigger("cost_entry_frozen_insert", pgtrigger.Insert, pgtrigger.Referencing(new="new_rows"),
-                            ("new_rows",)),
-            _frozen_trigger("cost_entry_frozen_update", pgtrigger.Update,
-                            pgtrigger.Referencing(old="old_rows", new="new_rows"), ("old_rows", "new_rows")),
-            _frozen_trigger("cost_entry_frozen_delete", pgtrigger.Delete, pgtrigger.Referencing(old="old_rows"),
-                            ("old_rows",)),
+            _cost_trigger("cost_entry_frozen_insert", pgtrigger.Insert, pgtrigger.Referencing(new="new_rows"),
+                          None, "new_rows"),
+            _cost_trigger("cost_entry_frozen_update", pgtrigger.Update,
+                          pgtrigger.Referencing(old="old_rows", new="new_rows"), "old_rows", "new_rows"),
+            _cost_trigger("cost_entry_frozen_delete", pgtrigger.Delete, pgtrigger.Referencing(old="old_rows"),
+                          "old_rows", None),
         ]
 
     def __str__(self) -> str:
         return f"{self.invoice_number} ({self.booking_date:%d.%m.%Y})"
+
+
+class CostMonthTotal(models.Model):
+    """Sum of a budget's cost entries per booking month and category. Written only by the database
+    triggers of CostEntry (in the same transaction as the entries), never by Python."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="month_totals", db_index=False)
+    month = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=30, choices=CostCategory.choices)
+    total = models.DecimalField(max_digits=16, decimal_places=2)
+    entries = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["budget", "month", "category"], name="cost_month_total_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget_id} {self.month:02d} {self.category}: {self.total}"
 
 
 class Settlement(models.Model):

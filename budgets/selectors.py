@@ -1,7 +1,8 @@
 """Reads of the budgets app. Every function takes the acting user first and starts from the scope.
 
-Sums are computed in SQL over the covering index (budget, booking_date, category) INCLUDE amount,
-so a budget page costs the same whether the table holds 100,000 or 1,000,000 entries elsewhere.
+Positions and projections read CostMonthTotal (sums per budget, month and category, kept by
+database triggers), so a budget page and the worklist cost the same with 100,000 or 1,000,000
+entries; lists of single entries use the index (budget, booking_date, category) INCLUDE amount.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from budgets.commitments import SOURCES, commitments_for, committed_categories
-from budgets.models import Budget, CostCategory, CostEntry, PotTransfer, Settlement
+from budgets.models import Budget, CostCategory, CostEntry, CostMonthTotal, PotTransfer, Settlement
 from juwe.access import visible
 from juwe.lib.money import to_money
 
@@ -29,7 +29,15 @@ def budgets_for(user) -> QuerySet:
 
 
 def cost_entries_for(user) -> QuerySet:
-    return visible(user, CostEntry).select_related("budget__district", "provider", "case", "reverses")
+    return visible(user, CostEntry).select_related("budget__district", "provider", "case", "microproject", "reverses")
+
+
+def microprojects_for_booking(user, budget: Budget) -> QuerySet:
+    """Micro-projects a cost of this budget can be linked to: approved ones charged to its district."""
+    from microprojects.models import COMMITTED_STATUSES, MicroProject
+
+    return MicroProject.objects.filter(budget_district_id=budget.district_id, status__in=COMMITTED_STATUSES) \
+        .order_by("title")
 
 
 def settlements_for(user) -> QuerySet:
@@ -102,12 +110,9 @@ def positions(budgets: list[Budget], today: date | None = None) -> dict[int, Pos
         return {}
     monthly: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     by_cat: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    rows = (
-        CostEntry.objects.filter(budget__in=[b.pk for b in budgets])
-        .annotate(month=ExtractMonth("booking_date"))
-        .values_list("budget_id", "month", "category")
-        .annotate(total=Sum("amount"))
-        .order_by()
+    # The monthly totals are kept by database triggers: at most 12 × 7 rows per budget.
+    rows = CostMonthTotal.objects.filter(budget__in=[b.pk for b in budgets]).values_list(
+        "budget_id", "month", "category", "total"
     )
     for budget_id, month, category, total in rows:
         monthly[budget_id][month] += total
@@ -167,7 +172,7 @@ def suggestion_for(user, *, district, area: str, year: int) -> Suggestion:
     past = (
         visible(user, Budget)
         .filter(district=district, area=area, year__lt=year, year__gte=year - SUGGESTION_YEARS)
-        .annotate(costs=Sum("cost_entries__amount"))
+        .annotate(costs=Sum("month_totals__total"))
         .order_by("-year")
         .values_list("year", "costs")
     )

@@ -35,6 +35,7 @@ AMOUNT_ZERO = _("The amount must not be zero.")
 DUPLICATE_INVOICE = _("Invoice number %(number)s has already been booked for this provider.")
 INVOICE_REQUIRED = _("Please enter the invoice number.")
 CASE_OTHER_DISTRICT = _("The case belongs to another district than the budget.")
+PROJECT_OTHER_DISTRICT = _("The micro-project is charged to another district than the budget.")
 ALREADY_REVERSED = _("This entry has already been reversed.")
 CANNOT_REVERSE_REVERSAL = _("A reversing entry cannot be reversed again; book a new entry instead.")
 NO_OPEN_BUDGET = _("There is no open budget for %(district)s in %(year)s to book the correction into.")
@@ -172,6 +173,7 @@ def cost_entry_create(
     provider,
     invoice_number: str,
     case=None,
+    microproject=None,
     note: str = "",
     reverses: CostEntry | None = None,
 ) -> CostEntry:
@@ -187,6 +189,8 @@ def cost_entry_create(
         errors["booking_date"] = [ValidationError(BOOKING_WRONG_YEAR, params={"year": budget.year})]
     if case is not None and case.district_id != budget.district_id:
         errors["case"] = [CASE_OTHER_DISTRICT]
+    if microproject is not None and microproject.budget_district_id != budget.district_id:
+        errors["microproject"] = [PROJECT_OTHER_DISTRICT]
     if category not in CostCategory.values:
         errors["category"] = [ValidationError(_("Unknown category."))]
     if errors:
@@ -199,7 +203,8 @@ def cost_entry_create(
             )
         entry = CostEntry.objects.create(
             budget=budget, booking_date=booking_date, category=category, amount=amount, provider=provider,
-            invoice_number=invoice_number, case=case, note=note.strip(), reverses=reverses, created_by=user,
+            invoice_number=invoice_number, case=case, microproject=microproject, note=note.strip(), reverses=reverses,
+            created_by=user,
         )
         audit_log(action=Action.CREATE, name="budgets.cost_entry.booked", user=user, obj=entry,
                   data={"amount": str(amount), "category": category, "budget": budget.pk})
@@ -221,6 +226,7 @@ def cost_entry_reverse(*, user, entry: CostEntry, booking_date: date, note: str 
         return cost_entry_create(
             user=user, budget=target, booking_date=booking_date, category=entry.category, amount=-entry.amount,
             provider=entry.provider, invoice_number=f"{entry.invoice_number}-ST", case=entry.case,
+            microproject=entry.microproject,
             note=note or _("Reversal of %(number)s") % {"number": entry.invoice_number}, reverses=entry,
         )
     except IntegrityError:  # a concurrent reversal won the race on the one-to-one link

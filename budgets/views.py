@@ -135,7 +135,8 @@ def instalment_pay(request: HttpRequest, pk: int, month: int) -> HttpResponse:
 def cost_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "budgets.book_costs")
     budget = get_visible_or_404(request.user, selectors.budgets_for(request.user), pk=pk)
-    form = CostEntryForm(request.POST or None, initial={"booking_date": timezone.localdate(), "provider": budget.provider})
+    form = CostEntryForm(request.POST or None, microprojects=selectors.microprojects_for_booking(request.user, budget),
+                         initial={"booking_date": timezone.localdate(), "provider": budget.provider})
     if request.method == "POST" and form.is_valid():
         try:
             case = _case_by_reference(request.user, form.cleaned_data.pop("case_reference"))
@@ -175,15 +176,15 @@ def cost_entry_list(request: HttpRequest) -> HttpResponse:
 
 
 EXPORT_HEADER = ["Buchungsdatum", "Belegnummer", "Träger", "Stadtteil", "Bereich", "Jahr", "Kostenart", "Betrag",
-                 "Aktenzeichen", "Buchungstext", "Storno von"]
+                 "Aktenzeichen", "Mikroprojekt", "Buchungstext", "Storno von"]
 
 
 def _export_rows(qs):
     labels, areas = dict(CostCategory.choices), dict(Area.choices)
     for e in qs.iterator(chunk_size=2000):
         yield [e.booking_date, e.invoice_number, e.provider.name, e.budget.district.code, str(areas[e.budget.area]),
-               e.budget.year, str(labels[e.category]), e.amount, e.case.reference if e.case else "", e.note,
-               e.reverses.invoice_number if e.reverses else ""]
+               e.budget.year, str(labels[e.category]), e.amount, e.case.reference if e.case else "",
+               e.microproject.title if e.microproject else "", e.note, e.reverses.invoice_number if e.reverses else ""]
 
 
 def cost_entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:

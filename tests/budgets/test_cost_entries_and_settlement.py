@@ -165,3 +165,42 @@ def test_transfer_only_covers_a_final_deficit(budget, users):
     with pytest.raises(ValidationError) as exc:
         services.pot_transfer_request(user=users.economic_aid, settlement=s, year=2026, amount=Decimal("1"), reason="x")
     assert services.TRANSFER_NOT_DEFICIT in exc.value.messages
+
+
+def test_cost_can_be_linked_to_a_micro_project_of_the_district_only(budget, users, org):
+    from microprojects.models import Status
+    from tests.microprojects.factories import make_project
+
+    own = make_project(districts=[org.walle], provider=org.provider_a, created_by=users.case_manager,
+                       status=Status.APPROVED, start=date(2026, 2, 1))
+    other = make_project(districts=[org.vahr], provider=org.provider_b, created_by=users.case_manager,
+                         status=Status.APPROVED, start=date(2026, 2, 1))
+    entry = book(users.economic_aid, budget, number="MP-1", category=CostCategory.CASE_INDEPENDENT, microproject=own)
+    assert entry.microproject == own
+    with pytest.raises(ValidationError) as exc:
+        book(users.economic_aid, budget, number="MP-2", microproject=other)
+    assert services.PROJECT_OTHER_DISTRICT in exc.value.message_dict["microproject"]
+
+
+def test_monthly_totals_follow_inserts_updates_deletes_and_copy(budget, users, org):
+    from django.db.models import Sum
+
+    from budgets.models import CostMonthTotal
+
+    def totals():
+        return {(m, c): t for m, c, t in CostMonthTotal.objects.filter(budget=budget, entries__gt=0)
+                .values_list("month", "category", "total")}
+
+    def raw():
+        from django.db.models.functions import ExtractMonth
+
+        return {(m, c): t for m, c, t in CostEntry.objects.filter(budget=budget).annotate(m=ExtractMonth("booking_date"))
+                .values_list("m", "category").annotate(t=Sum("amount")).values_list("m", "category", "t")}
+
+    e1 = CostEntryFactory(budget=budget, booking_date=date(2026, 1, 5), amount=Decimal("100.10"))
+    CostEntryFactory.create_batch(3, budget=budget, booking_date=date(2026, 2, 5), category=CostCategory.OVERHEAD)
+    assert totals() == raw() and totals()[(1, CostCategory.PERSONNEL)] == Decimal("100.10")
+    CostEntry.objects.filter(pk=e1.pk).update(booking_date=date(2026, 3, 1), amount=Decimal("7.00"))
+    assert totals() == raw() and (1, CostCategory.PERSONNEL) not in totals()
+    CostEntry.objects.filter(category=CostCategory.OVERHEAD).delete()
+    assert totals() == raw() == {(3, CostCategory.PERSONNEL): Decimal("7.00")}
