@@ -42,6 +42,9 @@ from networks.models import (
 
 # An offer nobody confirmed for this long may no longer exist: the coordinator checks it.
 STALE_AFTER_MONTHS = 12
+# A broad search ("Eltern" over the whole city) ranks at most this many matches, so its cost
+# stays bounded; the page then says there are more and asks to narrow the search.
+RANK_CANDIDATES = 1000
 # Without a recent meeting a network counts as dormant in the coverage matrix.
 DORMANT_AFTER_MONTHS = 12
 
@@ -108,7 +111,8 @@ def offers_search(user, *, district=None, age=None, topic=None, text=None, today
 
     district: a District, an id or several; age: a child's age in years (or several ages – an
     offer matches when its range contains any of them); topic: an OfferTopic value; text: free
-    text (German full-text search with prefix matching). Ordered by relevance when text is given.
+    text (German full-text search with prefix matching). Ordered by relevance when text is given;
+    of a search matching more than RANK_CANDIDATES offers only that many are ranked and returned.
     """
     today = today or timezone.localdate()
     qs = (
@@ -131,7 +135,9 @@ def offers_search(user, *, district=None, age=None, topic=None, text=None, today
         qs = qs.filter(topics__contains=[topic])
     query = text_query(text)
     if query is not None:
-        qs = qs.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+        # One more than the cap, so the page can tell that there are more.
+        candidates = qs.filter(search_vector=query).order_by().values("pk")[: RANK_CANDIDATES + 1]
+        qs = qs.filter(pk__in=candidates).annotate(rank=SearchRank(F("search_vector"), query))
         qs = qs.order_by("-rank", "title", "id")
     else:
         qs = qs.order_by("title", "id")

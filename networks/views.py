@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from juwe.access import get_visible_or_404, require_perm
 from juwe.lib.export import export_response
+from juwe.lib.paging import CappedPaginator
 from juwe.lib.pdf import pdf_response
 from networks import selectors, services
 from networks.filters import CoverageFilter, NetworkFilter, OfferSearchFilter, OrganisationFilter
@@ -67,7 +68,8 @@ def offer_search(request: HttpRequest) -> HttpResponse:
         header, rows = selectors.offer_export_rows(qs)
         return export_response(request, fmt=fmt, header=header, rows=rows, filename="angebote",
                                audit_name="networks.offers.exported")
-    return render(request, "networks/offer_search.html", {"filter": filterset, "page": _page(request, qs)})
+    page = CappedPaginator(qs, PAGE_SIZE, cap=selectors.RANK_CANDIDATES).get_page(request.GET.get("page"))
+    return render(request, "networks/offer_search.html", {"filter": filterset, "page": page})
 
 
 def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:

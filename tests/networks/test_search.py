@@ -107,3 +107,15 @@ def test_offer_search_exports_csv(as_user, users, offers):
     body = response.content.decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
     assert "Elterncafé am Dienstag" in body and "Jugendtreff" not in body
+
+
+def test_broad_search_is_capped_and_asks_to_narrow_it(as_user, users, offers, settings, monkeypatch):
+    from networks import selectors
+
+    monkeypatch.setattr(selectors, "RANK_CANDIDATES", 3)
+    for i in range(4):
+        OfferFactory(organisation=offers["cafe"].organisation, title=f"Elternkurs {i}")
+    # five offers match; the cap plus one are ranked (the one more tells the page there are more)
+    assert len(list(offers_search(users.case_manager, text="Eltern"))) == 4
+    response = as_user(users.case_manager).get(reverse("networks:offer_search"), {"q": "Eltern"})
+    assert "Mehr als 3 Angebote – bitte grenzen Sie die Suche ein" in response.text
