@@ -151,3 +151,26 @@ class ReferralForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["referred_on"].initial = timezone.localdate()
+
+
+class BudgetForm(forms.Form):
+    """The prevention and action budget of each district for one year, set by leadership."""
+
+    def __init__(self, *args, districts, prevention: dict, action: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for district in districts:
+            p_name, a_name = f"p_{district.pk}", f"a_{district.pk}"
+            self.fields[p_name] = MoneyField(label=_("prevention budget %(d)s") % {"d": district.name}, required=False,
+                                             min_value=0, initial=prevention.get(district.pk))
+            self.fields[a_name] = MoneyField(label=_("action budget %(d)s") % {"d": district.name}, required=False,
+                                             min_value=0, initial=action.get(district.pk))
+            self.rows.append((district, self[p_name], self[a_name]))
+
+    def changes(self, prevention: dict, action: dict):
+        """(district, kind, amount) for every value that differs from what is stored."""
+        for district, p_field, a_field in self.rows:
+            for kind, field, stored in (("prevention", p_field, prevention), ("action", a_field, action)):
+                value = self.cleaned_data.get(field.name)
+                if value is not None and value != stored.get(district.pk):
+                    yield district, kind, value

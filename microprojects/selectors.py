@@ -362,3 +362,12 @@ def referable_cases(user) -> QuerySet:
     from cases.models import Case, CaseState
 
     return visible(user, Case).exclude(state=CaseState.CLOSED).order_by("reference")
+
+
+def budgets_for_edit(user, year: int) -> tuple[list[District], dict[int, Decimal], dict[int, Decimal]]:
+    """The districts leadership oversees with their stored prevention and action budgets of `year`."""
+    districts = list(visible(user, District).order_by("name"))
+    ids = [d.pk for d in districts]
+    prevention = dict(PreventionBudget.objects.filter(district_id__in=ids, year=year).values_list("district_id", "amount"))
+    action = dict(ActionBudget.objects.filter(district_id__in=ids, year=year).values_list("district_id", "amount"))
+    return districts, prevention, action

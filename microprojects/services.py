@@ -135,12 +135,25 @@ def microproject_create(*, actor, districts: Iterable[District], developed_by: I
     if unknown:
         raise TypeError(f"Unknown project fields: {sorted(unknown)}")
     fields["requested_amount"] = to_money(fields["requested_amount"])
+    if fields.get("lead") is None:
+        fields["lead"] = _team_lead_of(fields["budget_district"])
     with transaction.atomic():
         project = MicroProject.objects.create(created_by=actor, status=Status.DRAFT, **fields)
         project.districts.set(districts)
         project.developed_by.set(list(developed_by) or ([actor] if actor.has_role(Role.CASE_MANAGER, Role.TEAM_LEAD) else []))
         _event(project, ProjectEvent.Action.CREATED, actor)
     return project
+
+
+def _team_lead_of(district: District):
+    """The team lead of the district's team leads the project (Federführung) unless someone else is named."""
+    from juwe.models import User
+
+    return (
+        User.objects.filter(team_id=district.team_id, groups__name=Role.TEAM_LEAD, is_active=True)
+        .order_by("username")
+        .first()
+    )
 
 
 def microproject_update(
@@ -412,6 +425,19 @@ def prevention_budget_set(*, actor, district: District, year: int, amount: Decim
     with transaction.atomic():
         budget, _created = PreventionBudget.objects.select_for_update().update_or_create(
             district=district, year=year, defaults={"amount": amount, "note": note}
+        )
+    return budget
+
+
+def action_budget_set(*, actor, district: District, year: int, amount: Decimal) -> ActionBudget:
+    if not actor.has_role(Role.LEADERSHIP):
+        raise ValidationError(BUDGET_NOT_LEADERSHIP, code="not_leadership")
+    amount = to_money(amount)
+    if amount < 0:
+        raise ValidationError({"amount": ValidationError(NEGATIVE_AMOUNT, code="negative_amount")})
+    with transaction.atomic():
+        budget, _created = ActionBudget.objects.select_for_update().update_or_create(
+            district=district, year=year, defaults={"amount": amount}
         )
     return budget
 

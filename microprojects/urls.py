@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/zuweisung/neu/", views.referral_create, name="referral_create"),
     path("<int:pk>/bewilligung.pdf", views.approval_letter, name="approval_letter"),
     path("stadtteile/", views.district_overview, name="district_overview"),
+    path("budgets/", views.budget_edit, name="budget_edit"),
     path("aktionsbudget/", views.grant_list, name="grant_list"),
     path("aktionsbudget/antrag/", views.grant_request, name="grant_request"),
     path("aktionsbudget/<int:pk>/entscheiden/", views.grant_decide, name="grant_decide"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from microprojects.access import coordinated_district_ids
 from microprojects.filters import ProjectFilter
 from microprojects.forms import (
     ApproveForm,
+    BudgetForm,
     CompleteForm,
     GrantDecideForm,
     GrantRequestForm,
@@ -295,6 +297,22 @@ def district_overview(request: HttpRequest) -> HttpResponse:
         request, "microprojects/district_overview.html",
         {"rows": rows, "year": year, "year_form": year_form, "categories": categories, "totals": _totals(rows)},
     )
+
+
+def budget_edit(request: HttpRequest) -> HttpResponse:
+    """Leadership sets the districts' prevention and action budgets of a year."""
+    require_perm(request.user, "microprojects.set_budget")
+    year = YearForm(request.GET or None).year_or_current()
+    districts, prevention, action = selectors.budgets_for_edit(request.user, year)
+    form = BudgetForm(request.POST or None, districts=districts, prevention=prevention, action=action)
+    if request.method == "POST" and form.is_valid():
+        setters = {"prevention": services.prevention_budget_set, "action": services.action_budget_set}
+        with transaction.atomic():
+            changed = [setters[kind](actor=request.user, district=d, year=year, amount=amount)
+                       for d, kind, amount in form.changes(prevention, action)]
+        messages.success(request, _("%(n)s budgets saved.") % {"n": len(changed)})
+        return redirect(f"{request.path}?year={year}")
+    return render(request, "microprojects/budget_form.html", {"form": form, "year": year, "total": sum(prevention.values())})
 
 
 def _totals(rows) -> dict:

@@ -17,6 +17,7 @@ MATRIX = [
     ("microprojects:create", None, {"case_manager": 200, "colleague": 200, "other_case_manager": 200, "team_lead": 200, "coordinator": 200}, 403),
     ("microprojects:district_overview", None, {"provider_staff": 403, "nobody": 403}, 200),
     ("microprojects:grant_list", None, {"nobody": 403}, 200),
+    ("microprojects:budget_edit", None, {"leadership": 200, "center_lead": 200}, 403),
     ("microprojects:grant_request", None, {"nobody": 403}, 200),
     ("microprojects:detail", Status.DRAFT, {"other_case_manager": 404, "center_lead": 404, "nobody": 403}, 200),
     ("microprojects:detail", Status.RUNNING, {"other_case_manager": 404, "center_lead": 404, "nobody": 403}, 200),
