@@ -357,11 +357,14 @@ def referrals_for_case(user, case) -> QuerySet:
     return visible(user, Referral).filter(case=case).select_related("project", "referred_by").order_by("-referred_on")
 
 
-def referable_cases(user) -> QuerySet:
-    """Open cases the user may refer (their case scope)."""
-    from cases.models import Case, CaseState
-
-    return visible(user, Case).exclude(state=CaseState.CLOSED).order_by("reference")
+def running_projects_for_case(user, case, exclude=(), limit: int = 20) -> list[MicroProject]:
+    """Running projects in the case's district the case could be referred to (for the case file)."""
+    return list(
+        projects_visible_to(user)
+        .filter(status=Status.RUNNING, pk__in=MicroProject.objects.filter(districts=case.district_id).values("pk"))
+        .exclude(pk__in=list(exclude))
+        .order_by("title")[:limit]
+    )
 
 
 def budgets_for_edit(user, year: int) -> tuple[list[District], dict[int, Decimal], dict[int, Decimal]]:

@@ -258,7 +258,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk, "microprojects.refer")
-    form = ReferralForm(request.POST or None)
+    form = ReferralForm(request.POST or None, initial={"case": request.GET.get("case", "")})
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_create(

@@ -118,3 +118,14 @@ def test_case_file_tag_lists_the_cases_referrals(org, users, running):
     request.user = users.other_case_manager
     html = Template("{% load microprojects_tags %}{% case_referrals case %}").render(Context({"case": case, "request": request}))
     assert "Kidstime" not in html
+
+
+def test_case_file_tag_offers_running_projects_of_the_district_with_the_reference_filled_in(as_user, org, users, running):
+    case = make_case(org.walle, users.case_manager)
+    request = RequestFactory().get("/")
+    request.user = users.case_manager
+    html = Template("{% load microprojects_tags %}{% case_referrals case %}").render(Context({"case": case, "request": request}))
+    url = reverse("microprojects:referral_create", args=[running.pk])
+    assert f"{url}?case={case.reference}" in html
+    response = as_user(users.case_manager).get(url, {"case": case.reference})
+    assert f'value="{case.reference}"' in response.text
