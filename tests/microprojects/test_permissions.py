@@ -101,3 +101,14 @@ def test_grant_decision_outside_the_coordinated_districts_is_404(client, org, us
     assert client.get(reverse("microprojects:grant_decide", args=[grant.pk])).status_code == 404
     client.force_login(users.other_case_manager)  # sees her own request, but may not decide it
     assert client.get(reverse("microprojects:grant_decide", args=[grant.pk])).status_code == 403
+
+
+def test_coordinator_of_another_district_cannot_even_find_the_project_to_approve(client, org, users, submitted):
+    from juwe.roles import Role
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(roles=[Role.DISTRICT_COORDINATOR], district_set=[org.vahr]))
+    response = client.post(reverse("microprojects:decide", args=[submitted.pk]), {"decision": "approve", "amount": "1,00"})
+    assert response.status_code == 404
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED and submitted.approved_amount is None
