@@ -308,9 +308,10 @@ def _seed_networks(ctx, cohorts, coordinators, orgs_by_district) -> list[Network
             if n.cohort.code in KIND_COHORTS.get(o.kind, [])
         ]
         rng.shuffle(candidates)
-        # Providers first: the lead provider sits in every network of its districts.
-        candidates.sort(key=lambda o: o.kind != K.PROVIDER)
-        chosen = candidates[:2] + candidates[2:][: rng.randint(6, 16)]
+        # Two offices of the lead provider sit in every network (demo provider staff see theirs).
+        providers = [o for o in candidates if o.kind == K.PROVIDER]
+        others = [o for o in candidates if o.kind != K.PROVIDER]
+        chosen = providers[:2] + others[: rng.randint(6, 16)]
         for i, o in enumerate(chosen):
             since = today - timedelta(days=rng.randint(400, 2000))
             until = today - timedelta(days=rng.randint(30, 300)) if rng.random() < 0.08 else None

@@ -52,3 +52,14 @@ def test_coordinator_confirms_from_the_maintenance_page(as_user, users, net):
         assert response.url == url
         old.refresh_from_db()
         assert old.confirmed_at == NOW and old.confirmed_by == users.coordinator
+
+
+def test_worklist_shows_the_oldest_and_links_to_the_full_list(as_user, users, net):
+    from networks.worklists import WORKLIST_ROWS
+
+    for i in range(WORKLIST_ROWS + 3):
+        OfferFactory(organisation=net.kita, title=f"Altes Angebot {i}", confirmed_at=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))
+    with time_machine.travel(NOW):
+        home = as_user(users.coordinator).get(reverse("home")).text
+    assert home.count("Altes Angebot") == WORKLIST_ROWS
+    assert "Alle auf der Seite Angebotspflege anzeigen" in home
