@@ -141,6 +141,16 @@ PATHS = {
 }
 
 
+# The searchable names of the members (what services.case_refresh_member_names keeps).
+MEMBER_NAMES_SQL = """
+    UPDATE cases_case c SET member_names = s.names
+    FROM (SELECT m.case_id, string_agg(p.first_name || ' ' || p.last_name, ', ' ORDER BY m.id) AS names
+          FROM cases_casemember m JOIN cases_person p ON p.id = m.person_id
+          WHERE m.case_id = ANY(%s) GROUP BY m.case_id) s
+    WHERE c.id = s.case_id
+"""
+
+
 def seed(ctx: SeedContext) -> None:
     teams = list(Team.objects.order_by("code"))
     if not teams:
@@ -264,6 +274,8 @@ def _insert_members(ctx: SeedContext, plan: list[dict]) -> None:
     ctx.count("Personen", len(created))
     members = [CaseMember(case_id=case_id, person_id=p.pk, role=role, note=note) for p, (case_id, role, note) in zip(created, roles, strict=True)]
     ctx.bulk(CaseMember, members, "Fallbeteiligte")
+    with connection.cursor() as cursor:
+        cursor.execute(MEMBER_NAMES_SQL, [[e["case_id"] for e in plan]])
 
 
 def _insert_history(ctx: SeedContext, plan: list[dict], now: dt.datetime) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,12 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # "first last" kept by PostgreSQL itself; one trigram index serves the name search.
+    search_name = models.GeneratedField(
+        expression=Concat("first_name", Value(" "), "last_name"),
+        output_field=models.CharField(max_length=201),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -54,6 +61,7 @@ class Person(models.Model):
             GinIndex(fields=["last_name"], opclasses=["gin_trgm_ops"], name="person_last_name_trgm"),
             GinIndex(fields=["first_name"], opclasses=["gin_trgm_ops"], name="person_first_name_trgm"),
             models.Index(fields=["birth_date"], name="person_birth_date_idx"),
+            GinIndex(fields=["search_name"], opclasses=["gin_trgm_ops"], name="person_search_name_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -135,6 +143,9 @@ class Case(models.Model):
     # Maintained by the contact services, so lists and worklists need no COUNT over contacts.
     contact_count = models.PositiveIntegerField(_("contacts"), default=0, editable=False)
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True, editable=False)
+    # "First Last, First Last" of the members, kept by the services that add members: the case
+    # list's name search filters cases directly with one trigram index (see selectors).
+    member_names = models.TextField(_("names of the members"), blank=True, default="", editable=False)
     # Optimistic locking: every service write compares and increments it.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -174,6 +185,7 @@ class Case(models.Model):
             models.Index(fields=["district", "opened_on"], name="case_district_opened_idx"),
             models.Index(fields=["-opened_on", "-id"], name="case_opened_order_idx"),
             GinIndex(fields=["reference"], opclasses=["gin_trgm_ops"], name="case_reference_trgm"),
+            GinIndex(fields=["member_names"], opclasses=["gin_trgm_ops"], name="case_member_names_trgm"),
         ]
 
     def __str__(self) -> str:

@@ -54,20 +54,19 @@ def intake_overdue_q() -> Q:
 
 
 def case_search_q(text: str) -> Q:
-    """Reference (substring) or any member's name (fuzzy: pg_trgm similarity, every word must match)."""
+    """Reference (substring) or members' names (fuzzy, pg_trgm word similarity; every word must match).
+
+    Searches the case's own `member_names`, so PostgreSQL combines the trigram index with the
+    team's cases (BitmapAnd) instead of matching every person of the office and joining back.
+    """
     text = text.strip()
     if not text:
         return Q()
-    person_q = Q()
+    names = Q()
     for word in text.split():
-        person_q &= (
-            Q(last_name__trigram_similar=word)
-            | Q(first_name__trigram_similar=word)
-            | Q(last_name__icontains=word)
-            | Q(first_name__icontains=word)
-        )
-    persons = Person.objects.filter(person_q).values("id")
-    return Q(reference__icontains=text) | Q(id__in=CaseMember.objects.filter(person_id__in=persons).values("case_id"))
+        # word_similarity: the word against the best-matching part of the names (>= 0.6).
+        names &= Q(member_names__trigram_word_similar=word)
+    return Q(reference__contains=text) | names
 
 
 def case_detail(user, pk: int) -> Case:

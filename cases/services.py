@@ -196,8 +196,21 @@ def case_open(
                 district=district,
             )
             CaseMember.objects.create(case=case, person=person, role=m.role, note=m.note)
+        case_refresh_member_names(case=case)
         StateChange.objects.create(case=case, from_state="", to_state=S.INTAKE, changed_by=user)
     return case
+
+
+def case_refresh_member_names(*, case: Case) -> None:
+    """Recompute the names the case list searches; call after members or their names change."""
+    names = ", ".join(
+        f"{first} {last}"
+        for first, last in CaseMember.objects.filter(case=case)
+        .order_by("id")
+        .values_list("person__first_name", "person__last_name")
+    )
+    Case.objects.filter(pk=case.pk).update(member_names=names)
+    case.member_names = names
 
 
 # --- Editing the case ---------------------------------------------------------------------------
