@@ -416,30 +416,27 @@ def referral_create(*, actor, project: MicroProject, case_reference: str, referr
 # --- Budgets ---------------------------------------------------------------------------------------
 
 
-def prevention_budget_set(*, actor, district: District, year: int, amount: Decimal, note: str = "") -> PreventionBudget:
+def _budget_set(model, *, actor, district: District, year: int, amount: Decimal, **defaults):
     if not actor.has_role(Role.LEADERSHIP):
         raise ValidationError(BUDGET_NOT_LEADERSHIP, code="not_leadership")
     amount = to_money(amount)
     if amount < 0:
         raise ValidationError({"amount": ValidationError(NEGATIVE_AMOUNT, code="negative_amount")})
     with transaction.atomic():
-        budget, _created = PreventionBudget.objects.select_for_update().update_or_create(
-            district=district, year=year, defaults={"amount": amount, "note": note}
+        budget, _created = model.objects.select_for_update().update_or_create(
+            district=district, year=year, defaults={"amount": amount, **defaults}
         )
     return budget
+
+
+def prevention_budget_set(*, actor, district: District, year: int, amount: Decimal, note: str = "") -> PreventionBudget:
+    """Leadership sets a district's prevention budget of a year."""
+    return _budget_set(PreventionBudget, actor=actor, district=district, year=year, amount=amount, note=note)
 
 
 def action_budget_set(*, actor, district: District, year: int, amount: Decimal) -> ActionBudget:
-    if not actor.has_role(Role.LEADERSHIP):
-        raise ValidationError(BUDGET_NOT_LEADERSHIP, code="not_leadership")
-    amount = to_money(amount)
-    if amount < 0:
-        raise ValidationError({"amount": ValidationError(NEGATIVE_AMOUNT, code="negative_amount")})
-    with transaction.atomic():
-        budget, _created = ActionBudget.objects.select_for_update().update_or_create(
-            district=district, year=year, defaults={"amount": amount}
-        )
-    return budget
+    """Leadership sets a district's action budget of a year."""
+    return _budget_set(ActionBudget, actor=actor, district=district, year=year, amount=amount)
 
 
 def action_grant_request(*, actor, district: District, **fields) -> ActionGrant:

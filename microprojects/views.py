@@ -54,6 +54,23 @@ def apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+_REFUSED = object()
+
+
+def _submit(request, form, call, success: str):
+    """For a valid POSTed form run `call(cleaned_data)`; a service refusal goes onto the form.
+    Returns the service's result, or _REFUSED when nothing was done."""
+    if request.method != "POST" or not form.is_valid():
+        return _REFUSED
+    try:
+        result = call(form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return _REFUSED
+    messages.success(request, success)
+    return result
+
+
 def _flash_errors(request, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
@@ -193,17 +210,11 @@ def project_decide(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk, "microprojects.decide")
     approving = request.POST.get("decision") == "approve"
     form = (ApproveForm if approving else RejectForm)(request.POST)
-    if form.is_valid():
-        try:
-            if approving:
-                services.microproject_approve(actor=request.user, project=project, **form.cleaned_data)
-            else:
-                services.microproject_reject(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The project has been approved.") if approving else _("The project has been rejected."))
-            return redirect("microprojects:detail", pk=pk)
+    service = services.microproject_approve if approving else services.microproject_reject
+    success = _("The project has been approved.") if approving else _("The project has been rejected.")
+    call = lambda data: service(actor=request.user, project=project, **data)  # noqa: E731
+    if _submit(request, form, call, success) is not _REFUSED:
+        return redirect("microprojects:detail", pk=pk)
     key = "approve_form" if approving else "reject_form"
     return render(request, "microprojects/project_detail.html", _detail_context(request, project, **{key: form}), status=400)
 
@@ -211,17 +222,14 @@ def project_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def project_complete(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk, "microprojects.run")
     form = CompleteForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _completed, extension = services.microproject_complete(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The project has been completed."))
-            if extension is not None:
-                messages.info(request, _("A linked copy for the further districts has been created as a draft."))
-                return redirect("microprojects:detail", pk=extension.pk)
-            return redirect("microprojects:detail", pk=pk)
+    call = lambda data: services.microproject_complete(actor=request.user, project=project, **data)  # noqa: E731
+    result = _submit(request, form, call, _("The project has been completed."))
+    if result is not _REFUSED:
+        _completed, extension = result
+        if extension is not None:
+            messages.info(request, _("A linked copy for the further districts has been created as a draft."))
+            return redirect("microprojects:detail", pk=extension.pk)
+        return redirect("microprojects:detail", pk=pk)
     return render(request, "microprojects/project_complete.html", {"project": project, "form": form})
 
 
@@ -229,14 +237,9 @@ def project_complete(request: HttpRequest, pk: int) -> HttpResponse:
 def participation_record(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk, "microprojects.record_participation")
     form = ParticipationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.participation_record(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The participant counts have been saved."))
-            return redirect("microprojects:detail", pk=pk)
+    call = lambda data: services.participation_record(actor=request.user, project=project, **data)  # noqa: E731
+    if _submit(request, form, call, _("The participant counts have been saved.")) is not _REFUSED:
+        return redirect("microprojects:detail", pk=pk)
     return render(
         request, "microprojects/project_detail.html", _detail_context(request, project, participation_form=form), status=400
     )
@@ -245,31 +248,20 @@ def participation_record(request: HttpRequest, pk: int) -> HttpResponse:
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk, "microprojects.review")
     form = ReviewForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.review_create(actor=request.user, project=project, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The quality review has been recorded."))
-            return redirect("microprojects:detail", pk=pk)
+    call = lambda data: services.review_create(actor=request.user, project=project, **data)  # noqa: E731
+    if _submit(request, form, call, _("The quality review has been recorded.")) is not _REFUSED:
+        return redirect("microprojects:detail", pk=pk)
     return render(request, "microprojects/review_form.html", {"project": project, "form": form})
 
 
 def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk, "microprojects.refer")
     form = ReferralForm(request.POST or None, initial={"case": request.GET.get("case", "")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.referral_create(
-                actor=request.user, project=project, case_reference=form.cleaned_data["case"],
-                referred_on=form.cleaned_data["referred_on"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The case has been referred to the project."))
-            return redirect("microprojects:detail", pk=pk)
+    call = lambda data: services.referral_create(  # noqa: E731
+        actor=request.user, project=project, case_reference=data["case"], referred_on=data["referred_on"]
+    )
+    if _submit(request, form, call, _("The case has been referred to the project.")) is not _REFUSED:
+        return redirect("microprojects:detail", pk=pk)
     return render(request, "microprojects/referral_form.html", {"project": project, "form": form})
 
 
@@ -350,14 +342,9 @@ def grant_list(request: HttpRequest) -> HttpResponse:
 def grant_request(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "microprojects.request_grant")
     form = GrantRequestForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_grant_request(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The request has been sent to the district coordinator."))
-            return redirect("microprojects:grant_list")
+    call = lambda data: services.action_grant_request(actor=request.user, **data)  # noqa: E731
+    if _submit(request, form, call, _("The request has been sent to the district coordinator.")) is not _REFUSED:
+        return redirect("microprojects:grant_list")
     return render(request, "microprojects/grant_form.html", {"form": form, "limit": services.action_grant_limit()})
 
 
@@ -366,15 +353,9 @@ def grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
     grant = get_visible_or_404(request.user, selectors.grants_visible_to(request.user), pk=pk)
     require_perm(request.user, "microprojects.decide_grant", grant)
     form = GrantDecideForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_grant_decide(
-                actor=request.user, grant=grant, grant_it=form.cleaned_data["decision"] == "grant",
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The decision has been saved."))
-            return redirect("microprojects:grant_list")
+    call = lambda data: services.action_grant_decide(  # noqa: E731
+        actor=request.user, grant=grant, grant_it=data["decision"] == "grant", reason=data["reason"]
+    )
+    if _submit(request, form, call, _("The decision has been saved.")) is not _REFUSED:
+        return redirect("microprojects:grant_list")
     return render(request, "microprojects/grant_decide.html", {"grant": grant, "form": form})
