@@ -101,10 +101,12 @@ MEETING_TOPICS = [
     ("Kinderschutz: Fallbesprechung (anonymisiert) und Auswertung", MeetingTopic.CHILD_PROTECTION),
     ("Stadtteilfest und Vernetzung mit Vereinen", MeetingTopic.OTHER),
 ]
-MINUTES = """Die Teilnehmenden berichten aus ihren Einrichtungen. {topic} wurde ausführlich besprochen.
-Vereinbarungen: Die Einrichtungen benennen bis zur nächsten Sitzung je eine Ansprechperson; die
-Sozialraumkoordination stellt die aktualisierte Angebotsübersicht (Stadtteilkarte) zur Verfügung.
-Offene Fragen werden in der nächsten Sitzung aufgegriffen."""
+MINUTES = (
+    "Die Teilnehmenden berichten aus ihren Einrichtungen. {topic} wurde ausführlich besprochen.\n\n"
+    "Vereinbarungen: Die Einrichtungen benennen bis zur nächsten Sitzung je eine Ansprechperson; die "
+    "Sozialraumkoordination stellt die aktualisierte Angebotsübersicht (Stadtteilkarte) zur Verfügung.\n\n"
+    "Offene Fragen werden in der nächsten Sitzung aufgegriffen."
+)
 PLACES = ["Haus der Familie, Gruppenraum", "Ortsamt, Sitzungssaal", "Grundschule, Lehrerzimmer", "Stadtteilbibliothek",
           "Jugendfreizeitheim, Saal", "Bürgerhaus, Raum 2"]
 

@@ -6,6 +6,8 @@ object permission (403: e.g. an offer of another coordinator's district).
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -43,8 +45,15 @@ def _page(request, qs, size=PAGE_SIZE):
     return Paginator(qs, size).get_page(request.GET.get("page"))
 
 
-def _form_page(request, form, *, title: str, back: str, submit: str | None = None) -> HttpResponse:
-    return render(request, "networks/form.html", {"form": form, "title": title, "back": back, "submit": submit})
+def _form_flow(request, form, *, save, done, success: str, title: str, back: str, version=None) -> HttpResponse:
+    """GET shows the form; a valid POST runs the service (`save(**cleaned_data)`) and redirects to
+    `done(obj)`; a ValidationError of the service shows the form again with its messages."""
+    if request.method == "POST" and form.is_valid():
+        obj = _save(form, save, **form.cleaned_data)
+        if obj is not None:
+            messages.success(request, success)
+            return redirect(done(obj))
+    return render(request, "networks/form.html", {"form": form, "title": title, "back": back, "version": version})
 
 
 def _save(form, service, **kwargs):
@@ -83,31 +92,25 @@ def offer_create(request: HttpRequest) -> HttpResponse:
     suggest = not request.user.has_perm("networks.add_offer")
     if suggest:
         require_perm(request.user, "networks.suggest_offer")
-    form = OfferForm(request.POST or None, user=request.user, suggest=suggest)
-    if request.method == "POST" and form.is_valid():
-        service = services.offer_suggest if suggest else services.offer_create
-        offer = _save(form, service, user=request.user, **form.cleaned_data)
-        if offer:
-            messages.success(request, _("The offer was suggested; a coordinator will confirm it.") if suggest
-                             else _("The offer was saved."))
-            return redirect("networks:offer_detail", offer.pk)
-    title = _("Suggest an offer") if suggest else _("New offer")
-    return _form_page(request, form, title=title, back=reverse("networks:offer_search"))
+    return _form_flow(
+        request, OfferForm(request.POST or None, user=request.user, suggest=suggest),
+        save=partial(services.offer_suggest if suggest else services.offer_create, user=request.user),
+        done=lambda offer: reverse("networks:offer_detail", args=[offer.pk]),
+        success=_("The offer was suggested; a coordinator will confirm it.") if suggest else _("The offer was saved."),
+        title=_("Suggest an offer") if suggest else _("New offer"), back=reverse("networks:offer_search"),
+    )
 
 
 def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "networks.add_offer")
     offer = selectors.offer_for_detail(request.user, pk)
     require_perm(request.user, "networks.change_offer", offer)
-    form = OfferForm(request.POST or None, instance=offer, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        if _save(form, services.offer_update, user=request.user, offer=offer,
-                 version=_int(request.POST.get("version")), **form.cleaned_data):
-            messages.success(request, _("The offer was saved."))
-            return redirect("networks:offer_detail", offer.pk)
-    return render(request, "networks/form.html", {
-        "form": form, "title": _("Edit offer"), "back": reverse("networks:offer_detail", args=[pk]), "version": offer.version,
-    })
+    return _form_flow(
+        request, OfferForm(request.POST or None, instance=offer, user=request.user),
+        save=partial(services.offer_update, user=request.user, offer=offer, version=_int(request.POST.get("version"))),
+        done=lambda o: reverse("networks:offer_detail", args=[pk]), success=_("The offer was saved."),
+        title=_("Edit offer"), back=reverse("networks:offer_detail", args=[pk]), version=offer.version,
+    )
 
 
 def _offer_action(request, pk, perm, service, done: str, **kwargs) -> HttpResponse:
@@ -193,29 +196,25 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def network_create(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "networks.add_network")
-    form = NetworkForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        network = _save(form, services.network_create, user=request.user, **form.cleaned_data)
-        if network:
-            messages.success(request, _("The network was created."))
-            return redirect("networks:network_detail", network.pk)
-    return _form_page(request, form, title=_("New network"), back=reverse("networks:network_list"))
+    return _form_flow(
+        request, NetworkForm(request.POST or None, user=request.user),
+        save=partial(services.network_create, user=request.user),
+        done=lambda network: reverse("networks:network_detail", args=[network.pk]),
+        success=_("The network was created."), title=_("New network"), back=reverse("networks:network_list"),
+    )
 
 
 def network_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "networks.add_network")
     network = selectors.network_for_detail(request.user, pk)
     require_perm(request.user, "networks.change_network", network)
-    form = NetworkForm(request.POST or None, instance=network, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        if _save(form, services.network_update, user=request.user, network=network,
-                 version=_int(request.POST.get("version")), **form.cleaned_data):
-            messages.success(request, _("The network was saved."))
-            return redirect("networks:network_detail", pk)
-    return render(request, "networks/form.html", {
-        "form": form, "title": _("Edit network"), "back": reverse("networks:network_detail", args=[pk]),
-        "version": network.version,
-    })
+    return _form_flow(
+        request, NetworkForm(request.POST or None, instance=network, user=request.user),
+        save=partial(services.network_update, user=request.user, network=network,
+                     version=_int(request.POST.get("version"))),
+        done=lambda n: reverse("networks:network_detail", args=[pk]), success=_("The network was saved."),
+        title=_("Edit network"), back=reverse("networks:network_detail", args=[pk]), version=network.version,
+    )
 
 
 @require_POST
@@ -234,26 +233,25 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "networks.add_network")
     network = selectors.network_for_detail(request.user, pk)
     require_perm(request.user, "networks.change_network", network)
-    form = MembershipForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if _save(form, services.membership_add, user=request.user, network=network, **form.cleaned_data):
-            messages.success(request, _("The member was added."))
-            return redirect("networks:network_detail", pk)
-    return _form_page(request, form, title=_("Add member to %(network)s") % {"network": network},
-                      back=reverse("networks:network_detail", args=[pk]))
+    back = reverse("networks:network_detail", args=[pk])
+    return _form_flow(
+        request, MembershipForm(request.POST or None),
+        save=partial(services.membership_add, user=request.user, network=network), done=lambda m: back,
+        success=_("The member was added."), title=_("Add member to %(network)s") % {"network": network}, back=back,
+    )
 
 
 def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "networks.add_network")
     membership = get_visible_or_404(request.user, Membership.objects.select_related("network", "organisation"), pk=pk)
     require_perm(request.user, "networks.change_network", membership.network)
-    form = EndMembershipForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if _save(form, services.membership_end, user=request.user, membership=membership, **form.cleaned_data):
-            messages.success(request, _("The membership was ended."))
-            return redirect("networks:network_detail", membership.network_id)
-    return _form_page(request, form, title=_("End membership of %(org)s") % {"org": membership.organisation},
-                      back=reverse("networks:network_detail", args=[membership.network_id]))
+    back = reverse("networks:network_detail", args=[membership.network_id])
+    return _form_flow(
+        request, EndMembershipForm(request.POST or None),
+        save=partial(services.membership_end, user=request.user, membership=membership), done=lambda m: back,
+        success=_("The membership was ended."),
+        title=_("End membership of %(org)s") % {"org": membership.organisation}, back=back,
+    )
 
 
 # --- Meetings ---------------------------------------------------------------------------------------
@@ -263,14 +261,13 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "networks.add_network")
     network = selectors.network_for_detail(request.user, pk)
     require_perm(request.user, "networks.change_network", network)
-    form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        meeting = _save(form, services.meeting_create, user=request.user, network=network, **form.cleaned_data)
-        if meeting:
-            messages.success(request, _("The meeting was saved."))
-            return redirect("networks:meeting_detail", meeting.pk)
-    return _form_page(request, form, title=_("New meeting of %(network)s") % {"network": network},
-                      back=reverse("networks:network_detail", args=[pk]))
+    return _form_flow(
+        request, MeetingForm(request.POST or None),
+        save=partial(services.meeting_create, user=request.user, network=network),
+        done=lambda meeting: reverse("networks:meeting_detail", args=[meeting.pk]),
+        success=_("The meeting was saved."), title=_("New meeting of %(network)s") % {"network": network},
+        back=reverse("networks:network_detail", args=[pk]),
+    )
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -295,12 +292,12 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "networks.add_network")
     meeting = selectors.meeting_for_detail(request.user, pk)
     require_perm(request.user, "networks.change_network", meeting.network)
-    form = MeetingForm(request.POST or None, instance=meeting)
-    if request.method == "POST" and form.is_valid():
-        if _save(form, services.meeting_update, user=request.user, meeting=meeting, **form.cleaned_data):
-            messages.success(request, _("The meeting was saved."))
-            return redirect("networks:meeting_detail", pk)
-    return _form_page(request, form, title=_("Edit meeting"), back=reverse("networks:meeting_detail", args=[pk]))
+    back = reverse("networks:meeting_detail", args=[pk])
+    return _form_flow(
+        request, MeetingForm(request.POST or None, instance=meeting),
+        save=partial(services.meeting_update, user=request.user, meeting=meeting), done=lambda m: back,
+        success=_("The meeting was saved."), title=_("Edit meeting"), back=back,
+    )
 
 
 @require_POST
@@ -361,25 +358,25 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def organisation_create(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "networks.add_organisation")
-    form = OrganisationForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        org = _save(form, services.organisation_create, user=request.user, **form.cleaned_data)
-        if org:
-            messages.success(request, _("The organisation was saved."))
-            return redirect("networks:organisation_detail", org.pk)
-    return _form_page(request, form, title=_("New member organisation"), back=reverse("networks:organisation_list"))
+    return _form_flow(
+        request, OrganisationForm(request.POST or None, user=request.user),
+        save=partial(services.organisation_create, user=request.user),
+        done=lambda org: reverse("networks:organisation_detail", args=[org.pk]),
+        success=_("The organisation was saved."), title=_("New member organisation"),
+        back=reverse("networks:organisation_list"),
+    )
 
 
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "networks.add_organisation")
     org = selectors.organisation_for_detail(request.user, pk)
     require_perm(request.user, "networks.change_organisation", org)
-    form = OrganisationForm(request.POST or None, instance=org, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        if _save(form, services.organisation_update, user=request.user, organisation=org, **form.cleaned_data):
-            messages.success(request, _("The organisation was saved."))
-            return redirect("networks:organisation_detail", pk)
-    return _form_page(request, form, title=_("Edit organisation"), back=reverse("networks:organisation_detail", args=[pk]))
+    back = reverse("networks:organisation_detail", args=[pk])
+    return _form_flow(
+        request, OrganisationForm(request.POST or None, instance=org, user=request.user),
+        save=partial(services.organisation_update, user=request.user, organisation=org), done=lambda o: back,
+        success=_("The organisation was saved."), title=_("Edit organisation"), back=back,
+    )
 
 
 @require_POST
