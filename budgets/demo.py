@@ -104,6 +104,7 @@ def _seed_instalments(ctx: SeedContext, budgets: list[Budget], today: date) -> N
 
 def _seed_entries(ctx: SeedContext, budgets: list[Budget], today: date, wjh: User) -> None:
     from cases.models import Case
+    from microprojects.models import COMMITTED_STATUSES, MicroProject
 
     final = set(Settlement.objects.filter(status=Settlement.Status.FINAL).values_list("budget_id", flat=True))
     others = list(Provider.objects.exclude(lead_districts__isnull=False).order_by("name"))
@@ -111,15 +112,22 @@ def _seed_entries(ctx: SeedContext, budgets: list[Budget], today: date, wjh: Use
     cases_by_district: dict[int, list[int]] = {}
     for case_id, district_id in Case.objects.values_list("id", "district_id").order_by("id"):
         cases_by_district.setdefault(district_id, []).append(case_id)
+    projects: dict[tuple[int, int], list[int]] = {}
+    for pk, district_id, year in MicroProject.objects.filter(status__in=COMMITTED_STATUSES).values_list(
+        "id", "budget_district_id", "budget_year"
+    ).order_by("id"):
+        projects.setdefault((district_id, year), []).append(pk)
     objs = []
     for b in budgets:
         if b.pk in final:
             continue  # a finalized budget takes no bookings (the database refuses them)
-        objs.extend(_entries_for(ctx, b, today, wjh, others, foster, cases_by_district.get(b.district_id, [])))
+        links = (cases_by_district.get(b.district_id, []), projects.get((b.district_id, b.year), []))
+        objs.extend(_entries_for(ctx, b, today, wjh, others, foster, links))
     ctx.bulk(CostEntry, objs, "Ist-Kosten")
 
 
-def _entries_for(ctx, b: Budget, today: date, wjh, others, foster, case_ids) -> list[CostEntry]:
+def _entries_for(ctx, b: Budget, today: date, wjh, others, foster, links) -> list[CostEntry]:
+    case_ids, project_ids = links
     rng = ctx.rng(f"entries-{b.district.code}-{b.year}-{b.area}")
     months = 12 if b.year < today.year else today.month - 1 if b.year == today.year else 0
     # Most districts stay within budget, some overrun (the pot covers their deficit).
@@ -138,13 +146,15 @@ def _entries_for(ctx, b: Budget, today: date, wjh, others, foster, case_ids) -> 
                 provider = rng.choice(others)
             elif category == CostCategory.ADVANCE_DEDUCTIONS and foster:
                 provider = foster
-            case_id = None
+            case_id = project_id = None
+            if project_ids and b.area == Area.YOUTH_HELP and category == CostCategory.CASE_INDEPENDENT:
+                project_id = rng.choice(project_ids)
             if case_ids and category in (CostCategory.EXTERNAL_INVOICES, CostCategory.CASE_MATERIAL,
                                          CostCategory.RESIDENTIAL):
                 case_id = rng.choice(case_ids)
             entries.append(CostEntry(
                 budget=b, booking_date=date(b.year, month, rng.randint(1, 28)), category=category, amount=amount,
-                provider=provider, case_id=case_id, created_by=wjh,
+                provider=provider, case_id=case_id, microproject_id=project_id, created_by=wjh,
                 invoice_number=f"{b.district.code}-{b.year}-{AREA_CODE[b.area]}-{seq:05d}",
                 note=NOTES[category].format(name=rng.choice(STAFF)),
             ))

@@ -21,9 +21,12 @@ class BudgetCreateForm(forms.Form):
         label=_("Lead provider"), queryset=Provider.objects.filter(lead_districts__isnull=False).distinct(),
         required=False, help_text=_("Empty: the district's lead provider."),
     )
-    amount = forms.DecimalField(label=_("Budget amount (EUR)"), max_digits=14, decimal_places=2)
-    provider_rate = forms.DecimalField(label=_("Provider share (%)"), max_digits=5, decimal_places=2, initial=30)
-    county_rate = forms.DecimalField(label=_("County share (%)"), max_digits=5, decimal_places=2, initial=70)
+    # localize: German input "1.200.000,00" in a text field (a number field refuses the comma)
+    amount = forms.DecimalField(label=_("Budget amount (EUR)"), max_digits=14, decimal_places=2, localize=True)
+    provider_rate = forms.DecimalField(label=_("Provider share (%)"), max_digits=5, decimal_places=2, initial=30,
+                                       localize=True)
+    county_rate = forms.DecimalField(label=_("County share (%)"), max_digits=5, decimal_places=2, initial=70,
+                                     localize=True)
 
     def __init__(self, *args, districts=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,6 +38,7 @@ class BudgetUpdateForm(forms.ModelForm):
     class Meta:
         model = Budget
         fields = ["amount", "provider_rate", "county_rate"]
+        localized_fields = fields
 
 
 class CostEntryForm(forms.ModelForm):
@@ -45,6 +49,8 @@ class CostEntryForm(forms.ModelForm):
         model = CostEntry
         fields = ["booking_date", "category", "amount", "provider", "invoice_number", "microproject", "note"]
         widgets = {"booking_date": DateInput()}
+        labels = {"category": _("Cost category"), "amount": _("Amount (EUR)")}
+        localized_fields = ["amount"]
 
     def __init__(self, *args, microprojects=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +76,7 @@ class PotTransferForm(forms.ModelForm):
     class Meta:
         model = PotTransfer
         fields = ["settlement", "amount", "reason"]
+        localized_fields = ["amount"]
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, settlements=None, **kwargs):

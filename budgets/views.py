@@ -25,7 +25,7 @@ from budgets.forms import (
     PotTransferForm,
     ReverseForm,
 )
-from budgets.models import Area, Budget, CostCategory, CostEntry, Instalment, PotTransfer, Settlement
+from budgets.models import Area, CostCategory, Instalment, PotTransfer, Settlement
 from juwe.access import get_visible_or_404, require_perm, visible
 from juwe.audit import Action, audit_log
 from juwe.lib.export import export_response
