@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -54,12 +56,23 @@ def review_due_rows(user) -> list[dict]:
     ]
 
 
+# Action grants are meant to be decided "within days": older requests show as overdue.
+GRANT_DECISION_DAYS = 7
+
+
 def grant_rows(user) -> list[dict]:
+    overdue_before = timezone.now() - dt.timedelta(days=GRANT_DECISION_DAYS)
     return [
         {
             "label": g.title,
             "url": reverse("microprojects:grant_decide", args=[g.pk]),
-            "note": f"{g.district.name}, {format_eur(g.amount)}",
+            "note": _("%(district)s, %(amount)s, requested %(date)s")
+            % {
+                "district": g.district.name,
+                "amount": format_eur(g.amount),
+                "date": formats.date_format(timezone.localtime(g.requested_at), "SHORT_DATE_FORMAT"),
+            },
+            "overdue": g.requested_at < overdue_before,
         }
         for g in selectors.pending_grants(user)[:LIMIT]
     ]

@@ -95,3 +95,17 @@ def test_grant_pages_request_and_decide(as_user, org, users, action_budget):
     assert grant.status == ActionGrant.Status.GRANTED
     text = client.get(reverse("microprojects:grant_list"), {"year": 2026}).text
     assert "2.750,00" in text  # remaining of the 3,000 EUR action budget
+
+
+def test_requests_waiting_more_than_a_week_are_overdue_on_the_worklist(org, users, action_budget):
+    import time_machine
+
+    from microprojects.worklists import grant_rows
+
+    with time_machine.travel(dt.datetime(2026, 6, 1, 10, 0), tick=False):
+        _request(org, users.case_manager)
+    with time_machine.travel(dt.datetime(2026, 6, 5, 10, 0), tick=False):
+        assert [r["overdue"] for r in grant_rows(users.coordinator)] == [False]
+    with time_machine.travel(dt.datetime(2026, 6, 9, 10, 0), tick=False):
+        row = grant_rows(users.coordinator)[0]
+        assert row["overdue"] and row["note"] == "Walle, 800,00\u00a0€, beantragt am 01.06.2026"
