@@ -181,7 +181,9 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["team", "state"], name="case_team_state_idx"),
-            models.Index(fields=["case_manager", "state"], name="case_manager_state_idx"),
+            # The intake worklist reads the top rows of this index: constant work at any case count.
+            models.Index(fields=["case_manager", "state", "-contact_count", "opened_on"], name="case_manager_worklist_idx"),
+            models.Index(fields=["team", "classification", "updated_at"], name="case_team_class_idx"),
             models.Index(fields=["district", "opened_on"], name="case_district_opened_idx"),
             models.Index(fields=["-opened_on", "-id"], name="case_opened_order_idx"),
             GinIndex(fields=["reference"], opclasses=["gin_trgm_ops"], name="case_reference_trgm"),
