@@ -378,6 +378,9 @@ class Offer(models.Model):
             models.Index(fields=["district", "status", "age_from", "age_to"], name="offer_district_age_idx"),
             # Browsing without a filter pages through the titles in order without sorting the table.
             models.Index(fields=["title", "id"], name="offer_title_idx"),
+            # "Find offers" for a case (district + ages): the first page walks the district's titles in
+            # order and stops after 25 hits, however many offers the district has.
+            models.Index(fields=["district", "title", "id"], name="offer_district_title_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(age_from__lte=F("age_to")), name="offer_age_from_lte_to"),

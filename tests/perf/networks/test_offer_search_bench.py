@@ -18,6 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from juwe.lib.paging import CappedPaginator
 from networks.models import Offer
 from networks.selectors import offers_search
 from tests.factories import DistrictFactory
@@ -97,9 +98,10 @@ def scenarios(client, user, district) -> dict:
         return lambda: client.get(url, params)
 
     def find_offers():
-        # What the cases app does for "find offers": the case's district and the children's ages.
-        qs = offers_search(user, district=district, age=[3, 7])
-        return qs.count(), list(qs[:25])
+        # What the cases app does for "find offers": the case's district and the children's ages,
+        # first page and the (capped) number of hits as the search page shows them.
+        page = CappedPaginator(offers_search(user, district=district, age=[3, 7]), 25).page(1)
+        return page.paginator.count, list(page)
 
     return {
         "page: district + age 7": page({"district": district.pk, "age": 7}),
