@@ -15,5 +15,5 @@ class BudgetsConfig(AppConfig):
         navigation.register(navigation.NavItem(_("Actual costs"), "budgets:cost_entry_list", "budgets.view_cost_entries", order=61))
         worklist.register(worklist.Section(
             key="budgets-overrun", title=_("Budgets projected to overrun"), perm="budgets.view_overrun_warnings",
-            rows=overrun_rows, template="juwe/_worklist_simple.html", order=70,
+            rows=overrun_rows, template="budgets/_worklist_overrun.html", order=70,
         ))

@@ -31,7 +31,7 @@ class CostEntryFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(label=_("District"), field_name="budget__district",
                                                 queryset=District.objects.all())
     area = django_filters.ChoiceFilter(label=_("Area"), field_name="budget__area", choices=Area.choices)
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=CostCategory.choices)
+    category = django_filters.ChoiceFilter(label=_("Cost category"), choices=CostCategory.choices)
     provider = django_filters.ModelChoiceFilter(label=_("Provider"), queryset=Provider.objects.all())
     date_from = django_filters.DateFilter(label=_("Booked from"), field_name="booking_date", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("Booked until"), field_name="booking_date", lookup_expr="lte")

@@ -19,7 +19,6 @@ def overrun_rows(user) -> list[dict]:
                 "projected": format_eur(p.projected), "amount": format_eur(p.budget.amount),
                 "over": format_eur(p.projected - p.budget.amount),
             },
-            "overdue": True,
         }
         for p in sorted(overrun_positions(user), key=lambda p: p.projected_remainder)
     ]

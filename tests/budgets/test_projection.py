@@ -66,7 +66,7 @@ def test_overrun_shows_on_worklists_of_finance_and_team_lead_but_blocks_nothing(
         assert [p.budget for p in overrun_positions(users.team_lead)] == [budget]
         assert overrun_positions(users.center_lead) == []  # other social centre
         rows = overrun_rows(users.leadership)
-        assert rows[0]["overdue"] and "Walle" in rows[0]["label"]
+        assert "Walle" in rows[0]["label"] and "3.000.000,00" in rows[0]["note"]  # 500,000 + 10 × 250,000
         assert not users.case_manager.has_perm("budgets.view_overrun_warnings")
         assert users.team_lead.has_perm("budgets.view_overrun_warnings")
     # Booking beyond the budget still works: a budget never refuses a help.
