@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Area, Budget, CostCategory, CostEntry
+from juwe.access import visible
 from juwe.models import District, Provider
 
 
@@ -23,6 +24,10 @@ class BudgetFilter(django_filters.FilterSet):
     class Meta:
         model = Budget
         fields = ["year", "district", "area", "provider"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _scope_choices(self, user)
 
 
 class CostEntryFilter(django_filters.FilterSet):
@@ -45,5 +50,15 @@ class CostEntryFilter(django_filters.FilterSet):
         model = CostEntry
         fields = ["q", "year", "district", "area", "category", "provider"]
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _scope_choices(self, user)
+
     def search(self, queryset, name, value):
         return queryset.filter(Q(invoice_number__icontains=value) | Q(note__icontains=value))
+
+
+def _scope_choices(filterset, user) -> None:
+    """Offer only the districts the user may see (no names from other social centres)."""
+    if user is not None:
+        filterset.filters["district"].queryset = visible(user, District)

@@ -58,7 +58,7 @@ def _act(request: HttpRequest, action, success: str) -> None:
 def budget_list(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "budgets.view_budgets")
     qs = selectors.budgets_for(request.user).order_by("-year", "district__name", "area")
-    filterset = BudgetFilter(request.GET, queryset=qs)
+    filterset = BudgetFilter(request.GET, queryset=qs, user=request.user)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page_positions = selectors.positions(list(page.object_list))
     rows = [(b, page_positions[b.pk]) for b in page.object_list]
@@ -163,7 +163,7 @@ def _case_by_reference(user, reference: str):
 def cost_entry_list(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "budgets.view_cost_entries")
     qs = selectors.cost_entries_for(request.user)
-    filterset = CostEntryFilter(request.GET, queryset=qs)
+    filterset = CostEntryFilter(request.GET, queryset=qs, user=request.user)
     if request.GET.get("export"):
         require_perm(request.user, "budgets.export_cost_entries")
         return export_response(

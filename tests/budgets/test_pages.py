@@ -221,3 +221,48 @@ def test_pot_transfer_is_requested_by_economic_aid_and_decided_by_leadership(cli
     transfer.refresh_from_db()
     assert transfer.status == transfer.Status.APPROVED and transfer.decided_by == users.leadership
     assert "25.000,00" in client.get(url).text  # balance: 35,000 county share in, 10,000 out
+
+
+@pytest.mark.parametrize("entries", [1, 40])
+def test_settlement_and_allocation_pages_query_count_is_constant(as_user, users, org, django_assert_max_num_queries,
+                                                                  entries):
+    from budgets.models import Area
+    from tests.budgets.factories import make_case
+
+    egh = make_budget(users.leadership, org.walle, area=Area.INTEGRATION_HELP)
+    for i in range(entries):
+        CostEntryFactory(budget=egh, case=make_case(org.walle, org.team_a, users.case_manager, number=i + 1))
+    services.settlement_prepare(user=users.economic_aid, budget=egh)
+    client = as_user(users.economic_aid)
+    # session, user, roles, budget, settlement, current bookings per category, session refresh (3)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("budgets:settlement_detail", args=[egh.pk])).status_code == 200
+    # session, user, roles, budget, total, cases grouped, audit event, session refresh (3)
+    with django_assert_max_num_queries(11):
+        assert client.get(reverse("budgets:allocation", args=[egh.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("budgets", [1, 6])
+def test_pot_page_query_count_is_constant(as_user, users, org, django_assert_max_num_queries, budgets):
+    import time_machine
+
+    from budgets.models import Area
+
+    places = [(d, a) for d in (org.walle, org.westend, org.vahr) for a in Area.values]
+    for i, (district, area) in enumerate(places[:budgets]):
+        b = make_budget(users.leadership, district, area=area, year=2025, amount="1000")
+        CostEntryFactory(budget=b, booking_date=date(2025, 1, 1), amount=Decimal("500" if i % 2 else "1500"))
+        s = services.settlement_prepare(user=users.economic_aid, budget=b)
+        with time_machine.travel(date(2026, 1, 20)):
+            services.settlement_finalize(user=users.leadership, settlement=s)
+    client = as_user(users.economic_aid)
+    # session, user, roles, pot inflow, transfers out, inflow list, deficit list, transfers, deficit
+    # choices of the form, session refresh (3)
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("budgets:pot") + "?year=2025")
+    assert response.status_code == 200 and response.text.count("/abrechnung/") == budgets
+
+
+def test_filter_offers_only_districts_in_scope(as_user, users, org):
+    text = as_user(users.center_lead).get(reverse("budgets:budget_list")).text
+    assert "Gartenstadt Vahr" in text and "Westend" not in text
