@@ -3,7 +3,10 @@ suggestion on her worklist and publishes it, and the case manager then finds it 
 
 import os
 
+import pytest
+
 from networks.models import Offer, OfferStatus
+from tests.networks.conftest import ensure_reference_data
 from tests.networks.factories import MemberOrganisationFactory
 
 SHOTS = os.environ.get("JUWE_SCREENSHOTS")  # set to a folder to keep screenshots for review
@@ -12,6 +15,11 @@ SHOTS = os.environ.get("JUWE_SCREENSHOTS")  # set to a folder to keep screenshot
 def _shot(page, name):
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, f"networks-{name}.png"), full_page=True)
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    ensure_reference_data()
 
 
 def test_suggested_offer_is_published_and_found(login, users, org, live_server, page):

@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 
 from tests.networks.factories import (
     MeetingFactory,
@@ -8,6 +11,17 @@ from tests.networks.factories import (
     OfferFactory,
     cohort,
 )
+
+
+def ensure_reference_data() -> None:
+    """Age cohorts and the model rules come from a data migration; browser tests (live_server)
+    flush all tables, so tests that run after them create the rows again, exactly as migrated."""
+    importlib.import_module("networks.migrations.0002_reference_data").create(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def reference_data(db):
+    ensure_reference_data()
 
 
 @pytest.fixture
