@@ -90,6 +90,16 @@ def _bump(case: Case, fields: list[str]) -> None:
     case.save(update_fields=[*fields, "version", "updated_at"])
 
 
+def _require_will_and_goals(will: str, goals: str) -> None:
+    errors = {}
+    if not will.strip():
+        errors["will"] = ValidationError(MSG_WILL_REQUIRED, code="will")
+    if not goals.strip():
+        errors["goals"] = ValidationError(MSG_GOALS_REQUIRED, code="goals")
+    if errors:
+        raise ValidationError(errors)
+
+
 def _require_open(case: Case) -> None:
     if case.state == S.CLOSED:
         raise ValidationError(MSG_CASE_CLOSED, code="closed")
@@ -224,14 +234,7 @@ def case_update(
         locked = _locked_case(case, version)
         _require_open(locked)
         if locked.state in NEEDS_WILL_AND_GOALS:
-            # A case on its way to a help keeps its will and goals.
-            errors = {}
-            if not will.strip():
-                errors["will"] = ValidationError(MSG_WILL_REQUIRED, code="will")
-            if not goals.strip():
-                errors["goals"] = ValidationError(MSG_GOALS_REQUIRED, code="goals")
-            if errors:
-                raise ValidationError(errors)
+            _require_will_and_goals(will, goals)  # a case on its way to a help keeps them
         locked.concern, locked.will, locked.goals = concern, will, goals
         locked.first_contact_source = first_contact_source
         _bump(locked, ["concern", "will", "goals", "first_contact_source"])
@@ -278,13 +281,7 @@ def case_transition(
         elif reason:
             raise ValidationError({"reason": MSG_REASON_ONLY_WHEN_CLOSING}, code="reason")
         if to_state in NEEDS_WILL_AND_GOALS:
-            errors = {}
-            if not locked.will.strip():
-                errors["will"] = ValidationError(MSG_WILL_REQUIRED, code="will")
-            if not locked.goals.strip():
-                errors["goals"] = ValidationError(MSG_GOALS_REQUIRED, code="goals")
-            if errors:
-                raise ValidationError(errors)
+            _require_will_and_goals(locked.will, locked.goals)
         locked.state = to_state
         fields = ["state"]
         if to_state == S.CLOSED:

@@ -32,7 +32,7 @@ from .forms import (
     apply_service_errors,
     member_formset,
 )
-from .models import Case, NetworkPerson, ResourceArea, ResourceEntry
+from .models import Case, CaseState, NetworkPerson, Person, ResourceArea, ResourceEntry
 from .services import MemberInput, allowed_next_states
 
 PAGE_SIZE = 50
@@ -119,8 +119,6 @@ def case_open(request: HttpRequest) -> HttpResponse:
 
 
 def _member_input(user, row: dict) -> MemberInput:
-    from .models import Person
-
     person = get_visible_or_404(user, Person, pk=row["existing"]) if row.get("existing") else None
     fields = {k: row[k] for k in ("first_name", "last_name", "birth_date", "gender", "phone", "note")}
     return MemberInput(role=row["role"], person=person, **fields)
@@ -192,8 +190,6 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _with_labels(form: TransitionForm, case: Case) -> TransitionForm:
-    from .models import CaseState
-
     form.fields["to_state"].choices = [(s, CaseState(s).label) for s in allowed_next_states(case.state)]
     return form
 
