@@ -18,7 +18,13 @@ from networks.models import (
     Offer,
     OfferTopic,
 )
-from networks.services import MEETING_FIELDS, NETWORK_FIELDS, OFFER_FIELDS, ORGANISATION_FIELDS
+from networks.services import (
+    MEETING_FIELDS,
+    NETWORK_COHORT_REQUIRED,
+    NETWORK_DISTRICT_REQUIRED,
+    OFFER_FIELDS,
+    ORGANISATION_FIELDS,
+)
 
 
 class DateInput(forms.DateInput):
@@ -97,15 +103,19 @@ class ContactForm(ServiceForm):
 
 
 class NetworkForm(ServiceForm):
-    # Not required here: the service refuses a network without them with its own message.
-    cohort = forms.ModelChoiceField(label=_("Age cohort"), queryset=AgeCohort.objects.all(), required=False)
+    # The service refuses a network without them too; the form answers first with the same words.
+    cohort = forms.ModelChoiceField(
+        label=_("Age cohort"), queryset=AgeCohort.objects.all(), error_messages={"required": NETWORK_COHORT_REQUIRED}
+    )
     districts = forms.ModelMultipleChoiceField(
-        label=_("Districts"), queryset=District.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Districts"), queryset=District.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": NETWORK_DISTRICT_REQUIRED},
     )
 
     class Meta:
         model = Network
-        fields = (*NETWORK_FIELDS, "districts")
+        fields = ("name", "social_center", "districts", "cohort", "coordinator", "active", "rules_of_procedure",
+                  "rules_adopted_on")
         widgets = {"rules_adopted_on": DateInput(), "rules_of_procedure": forms.Textarea(attrs={"rows": 12})}
 
     def __init__(self, *args, user, **kwargs):
