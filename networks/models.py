@@ -18,6 +18,12 @@ from juwe.models import District, Provider, SocialCenter
 MAX_AGE = 27
 
 
+def choice_labels(choices: type[models.TextChoices], values: list[str]) -> list[str]:
+    """Display labels of the values of an array field of choices (unknown values as they are)."""
+    labels = dict(choices.choices)
+    return [labels.get(v, v) for v in values]
+
+
 class AgeCohort(models.Model):
     """An age band networks are organised by. `age_to` is exclusive: 0–3 means 0, 1 and 2 years."""
 
@@ -45,9 +51,6 @@ class AgeCohort(models.Model):
 
         if self.age_from is not None and self.age_to is not None and self.age_from >= self.age_to:
             raise ValidationError({"age_to": _("The upper age must be greater than the lower age.")})
-
-    def contains_age(self, age: int) -> bool:
-        return self.age_from <= age < self.age_to
 
 
 class OrganisationKind(models.TextChoices):
@@ -142,8 +145,7 @@ class ModelRules(models.Model):
 
     @property
     def topic_labels(self) -> list[str]:
-        labels = dict(OfferTopic.choices)
-        return [labels.get(t, t) for t in self.topics]
+        return choice_labels(OfferTopic, self.topics)
 
 
 class Network(models.Model):
@@ -218,9 +220,6 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} – {self.network}"
 
-    def is_current(self, on) -> bool:
-        return self.since <= on and (self.until is None or self.until >= on)
-
 
 class MeetingTopic(models.TextChoices):
     CHILD_PROTECTION = "child_protection", _("Child protection")
@@ -264,8 +263,7 @@ class Meeting(models.Model):
 
     @property
     def topic_labels(self) -> list[str]:
-        labels = dict(MeetingTopic.choices)
-        return [labels.get(t, t) for t in self.topics]
+        return choice_labels(MeetingTopic, self.topics)
 
 
 class Attendance(models.Model):
@@ -395,5 +393,4 @@ class Offer(models.Model):
 
     @property
     def topic_labels(self) -> list[str]:
-        labels = dict(OfferTopic.choices)
-        return [labels.get(t, t) for t in self.topics]
+        return choice_labels(OfferTopic, self.topics)

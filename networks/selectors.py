@@ -37,7 +37,6 @@ from networks.models import (
     Network,
     Offer,
     OfferStatus,
-    OfferTopic,
 )
 
 # An offer nobody confirmed for this long may no longer exist: the coordinator checks it.
@@ -173,10 +172,6 @@ def offers_suggested(user) -> QuerySet:
     )
 
 
-def offers_managed(user) -> QuerySet:
-    """All offers a coordinator maintains (their districts, every status)."""
-    return visible(user, Offer).filter(district_id__in=list(coordinated_district_ids(user)))
-
 
 # --- Networks ----------------------------------------------------------------------------------------
 
@@ -291,18 +286,14 @@ def organisation_memberships(user, org: MemberOrganisation) -> QuerySet:
 def offer_export_rows(qs: QuerySet) -> tuple[list[str], list[list]]:
     header = [_("Title"), _("Organisation"), _("District"), _("Age from"), _("Age to"), _("Topics"), _("Times"),
               _("low-threshold"), _("free of charge"), _("Contact"), _("Phone"), _("E-mail"), _("Last confirmed")]
-    topic_labels = dict(OfferTopic.choices)
     rows = [
         [o.title, o.organisation.name, o.district.name, o.age_from, o.age_to,
-         ", ".join(str(topic_labels.get(t, t)) for t in o.topics), o.times, o.low_threshold, o.free_of_charge,
+         ", ".join(str(label) for label in o.topic_labels), o.times, o.low_threshold, o.free_of_charge,
          o.contact_name, o.contact_phone, o.contact_email, o.confirmed_at]
         for o in qs.iterator(chunk_size=2000)
     ]
     return header, rows
 
-
-def organisation_choices(user) -> QuerySet:
-    return visible(user, MemberOrganisation).filter(active=True).select_related("district").order_by("name")
 
 
 # --- Coverage ----------------------------------------------------------------------------------------
@@ -384,9 +375,3 @@ def coverage_export_rows(cohorts, rows) -> tuple[list[str], list[list]]:
             out.append([row.district.social_center.name, row.district.name, cell.cohort.name, cell.networks,
                         cell.members, cell.last_meeting, cell.gap])
     return header, out
-
-
-def districts_for_offers(user) -> QuerySet:
-    """Districts offered in the search filter: the whole office for readers of the directory."""
-    return District.objects.order_by("name")
-
