@@ -115,6 +115,8 @@ def render_ecomap(people: Iterable[NetworkPerson], family_label: str) -> SafeStr
             x, y = _point(angle, radius)
             fx, fy = _point(angle, FAMILY_RADIUS)
             label = _short(person.name)
+            # Labels sit on the outer side of the node, so the line from the centre never crosses them.
+            name_dy = 24 if y >= CENTRE else (-30 if person.relation else -16)
             sub = _short(person.relation, 24) if person.relation else ""
             desc = f"{person.name} ({person.relation}) – {person.get_sector_display()}, {person.get_ring_display()}, {person.get_quality_display()}" if person.relation else f"{person.name} – {person.get_sector_display()}, {person.get_ring_display()}, {person.get_quality_display()}"
             nodes.append(
@@ -122,8 +124,8 @@ def render_ecomap(people: Iterable[NetworkPerson], family_label: str) -> SafeStr
                 f"<title>{escape(desc)}</title>"
                 f"{_line(person.quality, fx, fy, x, y)}"
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#ffffff" stroke="#1f3a5f" stroke-width="2"/>'
-                f'<text x="{x:.1f}" y="{y + 24:.1f}" text-anchor="middle" fill="#14202e">{escape(label)}</text>'
-                + (f'<text x="{x:.1f}" y="{y + 38:.1f}" text-anchor="middle" font-size="10" fill="#4a5566">{escape(sub)}</text>' if sub else "")
+                f'<text x="{x:.1f}" y="{y + name_dy:.1f}" text-anchor="middle" fill="#14202e">{escape(label)}</text>'
+                + (f'<text x="{x:.1f}" y="{y + name_dy + 14:.1f}" text-anchor="middle" font-size="10" fill="#4a5566">{escape(sub)}</text>' if sub else "")
                 + "</g>"
             )
     out.extend(nodes)

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from juwe.access import district_scope
@@ -8,14 +9,24 @@ from juwe.roles import Role
 from .models import Case, CaseState, Classification
 from .selectors import case_search_q, intake_overdue_q
 
-YES_NO = [("", "—"), ("true", _("yes")), ("false", _("no"))]
+class YesNoWidget(django_filters.widgets.BooleanWidget):
+    """Yes/no select whose empty choice reads as "all", not "unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", "—"), ("true", _("yes")), ("false", _("no"))]
 
 
 class CaseFilter(django_filters.FilterSet):
     """The case list's filters. The queryset passed in is already scoped to the user."""
 
     q = django_filters.CharFilter(label=_("Reference or name"), method="search")
-    state = django_filters.MultipleChoiceFilter(label=_("State"), choices=CaseState.choices)
+    state = django_filters.MultipleChoiceFilter(
+        label=_("State"),
+        choices=CaseState.choices,
+        null_label=None,  # every case has a state: no "none" box
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checks"}),
+    )
     classification = django_filters.ChoiceFilter(
         label=_("Classification"), choices=[("none", _("not yet classified")), *Classification.choices], method="by_classification"
     )
@@ -30,7 +41,7 @@ class CaseFilter(django_filters.FilterSet):
     intake_overdue = django_filters.BooleanFilter(
         label=_("Intake overdue (10+ contacts)"),
         method="by_intake_overdue",
-        widget=django_filters.widgets.BooleanWidget(),
+        widget=YesNoWidget(),
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),

@@ -61,3 +61,15 @@ def test_case_page_has_map_and_table_alternative(as_user, users, case):
     text = as_user(users.case_manager).get(reverse("cases:detail", args=[case.pk])).text
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in text
     assert "Menschen um die Familie (Tabellenform der Karte)" in text and "Oma Erika" in text
+
+
+def test_the_same_svg_goes_into_a_pdf_unchanged(users, case, tmp_path):
+    """Case file II prints the map: WeasyPrint renders the markup as it is (no inline CSS, no script)."""
+    from weasyprint import HTML
+
+    add_maps(case, users.case_manager)
+    svg = str(render_ecomap(NetworkPerson.objects.filter(case=case), "Petersen"))
+    assert "style=" not in svg and "<script" not in svg
+    pdf = HTML(string=f"<html><body><h1>Netzwerkkarte</h1>{svg}</body></html>").write_pdf()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+    (tmp_path / "map.pdf").write_bytes(pdf)

@@ -62,3 +62,17 @@ def test_network_person_added_inline_redraws_the_svg(login, users, org, live_ser
     assert page.locator("svg.ecomap g.person").count() == before + 1
     assert page.evaluate("window.__noReload") == "still here"
     assert NetworkPerson.objects.filter(case=case, name="Herr Yıldız").exists()
+
+
+def test_case_list_search_and_filter_by_keyboard(login, users, org, live_server):
+    case = make_case(users.case_manager, org.walle)
+    make_case(users.case_manager, org.westend, child=("Jonas", "Kowalski", dt.date(2012, 1, 1)), parent=None)
+    page = login(users.case_manager)
+    page.goto(f"{live_server.url}/faelle/")
+    page.get_by_label("Aktenzeichen oder Name").fill("Petersn")
+    page.get_by_label("Aktenzeichen oder Name").press("Enter")
+    page.wait_for_url("**q=Petersn**")
+    rows = page.locator("table.case-list tbody tr")
+    assert rows.count() == 1 and case.reference in rows.first.inner_text()
+    if os.environ.get("JUWE_SCREENSHOTS"):
+        page.screenshot(path="/tmp/case_list.png", full_page=True)
