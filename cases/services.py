@@ -211,6 +211,35 @@ def case_open(
     return case
 
 
+def case_member_add(*, case: Case, user: User, member: MemberInput) -> CaseMember:
+    """Add a person to an open case (a sibling, a new partner); the same checks as at intake."""
+    person = member.person
+    birth = person.birth_date if person else member.birth_date
+    if birth and birth > _today():
+        raise ValidationError({"birth_date": MSG_BIRTH_IN_FUTURE}, code="birth_future")
+    if person and CaseMember.objects.filter(case=case, person=person).exists():
+        raise ValidationError(MSG_SAME_PERSON_TWICE, code="twice")
+    with transaction.atomic():
+        _require_open(Case.objects.select_for_update().only("state").get(pk=case.pk))
+        if person is None:
+            first = case.members.select_related("person").first()
+            address = first.person if first else None
+            person = Person.objects.create(
+                first_name=member.first_name.strip(),
+                last_name=member.last_name.strip(),
+                birth_date=member.birth_date,
+                gender=member.gender,
+                phone=member.phone,
+                street=address.street if address else "",
+                postcode=address.postcode if address else "",
+                city=address.city if address else "",
+                district=case.district,
+            )
+        added = CaseMember.objects.create(case=case, person=person, role=member.role, note=member.note)
+        case_refresh_member_names(case=case)
+    return added
+
+
 def case_refresh_member_names(*, case: Case) -> None:
     """Recompute the names the case list searches; call after members or their names change."""
     names = ", ".join(

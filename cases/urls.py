@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.case_transition, name="transition"),
     path("<int:pk>/einordnung/", views.case_classify, name="classify"),
     path("<int:pk>/zustaendigkeit/", views.case_assign, name="assign"),
+    path("<int:pk>/personen/", views.member_add, name="member_add"),
     path("<int:pk>/kontakte/", views.contact_add, name="contact_add"),
     path("<int:pk>/ressourcen/", views.resource_entry, name="resource_add"),
     path("<int:pk>/ressourcen/<int:entry_pk>/", views.resource_entry, name="resource_edit"),

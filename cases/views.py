@@ -26,6 +26,7 @@ from .forms import (
     ClassificationForm,
     ContactForm,
     IntakeForm,
+    MemberForm,
     NetworkPersonForm,
     ResourceForm,
     TransitionForm,
@@ -133,6 +134,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict:
         "contacts": selectors.case_contacts(case),
         "contact_form": forms.get("contact_form") or ContactForm(),
         "history": selectors.case_history(case),
+        "member_form": forms.get("member_form") or MemberForm(prefix="member", initial={"role": "child"}),
         "edit_form": forms.get("edit_form") or CaseEditForm.for_case(case),
         "transition_form": forms.get("transition_form")
         or TransitionForm(initial={"version": case.version}, allowed=allowed_next_states(case.state)),
@@ -224,6 +226,22 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("cases:detail", case.pk)
     messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
     return redirect("cases:detail", case.pk)
+
+
+@require_POST
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a person to the case (the intake's person fields, one row)."""
+    case = _case_for_change(request, pk)
+    form = MemberForm(request.POST, prefix="member")
+    if form.is_valid():
+        try:
+            services.case_member_add(case=case, user=request.user, member=_member_input(request.user, form.cleaned_data))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The person was added to the case."))
+            return redirect("cases:detail", case.pk)
+    return _rerender_detail(request, case, member_form=form)
 
 
 # --- Contacts (inline with htmx) ----------------------------------------------------------------

@@ -54,6 +54,7 @@ def test_case_writes_by_role(as_user, users, org, role):
         (reverse("cases:edit", args=[case.pk]), {"version": case.version, "first_contact_source": "self", "concern": "x", "will": "x", "goals": "x"}),
         (reverse("cases:classify", args=[case.pk]), {"version": case.version, "classification": "grey", "reason": "Sorge"}),
         (reverse("cases:contact_add", args=[case.pk]), {"occurred_at": "2020-01-01T10:00", "kind": "phone", "participants": "x", "duration_minutes": 5}),
+        (reverse("cases:member_add", args=[case.pk]), {"member-role": "child", "member-first_name": "Paul", "member-last_name": "P", "member-gender": "male"}),
     ]
     expected = CASE_PAGE_STATUS[role]
     for url, data in posts:
@@ -65,6 +66,7 @@ def test_case_writes_by_role(as_user, users, org, role):
     if expected != 200:
         unchanged = Case.objects.get(pk=case.pk)
         assert unchanged.version == case.version and unchanged.contact_count == 0
+        assert unchanged.members.count() == 2
 
 
 @pytest.mark.parametrize("role", LIST_STATUS)

@@ -103,3 +103,24 @@ def test_district_of_another_team_is_refused(as_user, users, org):
     response = as_user(users.case_manager).post(URL, intake_data(org, district=org.vahr.pk))
     assert "Bitte eine gültige Auswahl treffen." in response.text
     assert Case.objects.count() == 0
+
+
+def test_person_added_to_an_open_case_is_searchable(as_user, users, org):
+    case = make_case(users.case_manager, org.walle, opened_on=dt.date(2026, 1, 5))
+    client = as_user(users.case_manager)
+    response = client.post(reverse("cases:member_add", args=[case.pk]), {
+        "member-role": "child", "member-first_name": "Paul", "member-last_name": "Petersen",
+        "member-birth_date": "2019-04-01", "member-gender": "male", "member-note": "Bruder"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert "Paul Petersen" in case.member_names
+    assert Person.objects.get(first_name="Paul").street == Person.objects.get(first_name="Lina").street
+    assert [c.reference for c in client.get("/faelle/", {"q": "Paul"}).context["page"]] == [case.reference]
+
+
+def test_person_without_name_is_not_added(as_user, users, org):
+    case = make_case(users.case_manager, org.walle, opened_on=dt.date(2026, 1, 5))
+    response = as_user(users.case_manager).post(reverse("cases:member_add", args=[case.pk]), {
+        "member-role": "child", "member-first_name": "Paul", "member-gender": "male"})
+    assert response.status_code == 422 and "Bitte Vor- und Nachnamen eingeben." in response.text
+    assert 'value="Paul"' in response.text and CaseMember.objects.filter(case=case).count() == 2
