@@ -346,9 +346,12 @@ def _seed_meetings(ctx, networks: list[Network]) -> None:
                 created_by=n.coordinator,
             ))
     ctx.bulk(Meeting, meetings, "Netzwerksitzungen")
-    new = Meeting.objects.filter(attendances__isnull=True, date__lt=today).select_related("network")
+    new = list(Meeting.objects.filter(attendances__isnull=True, date__lt=today).select_related("network"))
     members: dict[int, list[Membership]] = {}
-    for m in Membership.objects.filter(network__meetings__in=new).distinct().select_related("organisation"):
+    # A plain id list: joining memberships to a meeting subquery made the planner go quadratic
+    # on a fresh (un-analysed) database – minutes instead of milliseconds.
+    network_ids = {meeting.network_id for meeting in new}
+    for m in Membership.objects.filter(network_id__in=network_ids).select_related("organisation"):
         members.setdefault(m.network_id, []).append(m)
     guests = list(MemberOrganisation.objects.filter(kind__in=[K.POLICE, K.JOB_CENTRE, K.CLUB]).order_by("id")[:50])
     rows = []
