@@ -124,15 +124,25 @@ def test_offer_search_scales_from_10k_to_100k(client, org, users):
         MemberOrganisationFactory(name=f"Familienzentrum {i}", district=d)
     client.force_login(users.case_manager)
 
-    insert_offers(1, 10_000)
-    assert Offer.objects.count() == 10_000
-    small, small_q = measure(client, users.case_manager, org.walle)
-
-    started = time.perf_counter()
-    insert_offers(10_001, 100_000)
-    print(f"\n90,000 offers generated in {time.perf_counter() - started:.1f} s")
-    assert Offer.objects.count() == 100_000
-    large, large_q = measure(client, users.case_manager, org.walle)
+    # Two rounds (10k, 100k, back to 10k, 100k again), keeping each size's fastest figure: on a
+    # machine shared with other work, load comes in bursts, and one round alone can catch one.
+    small, large, small_q, large_q = {}, {}, {}, {}
+    for round_no in range(2):
+        insert_offers(1, 10_000)
+        assert Offer.objects.count() == 10_000
+        times, small_q = measure(client, users.case_manager, org.walle)
+        small = {k: min(v, small.get(k, v)) for k, v in times.items()}
+        started = time.perf_counter()
+        insert_offers(10_001, 100_000)
+        print(f"\nRound {round_no + 1}: 90,000 offers generated in {time.perf_counter() - started:.1f} s")
+        assert Offer.objects.count() == 100_000
+        times, large_q = measure(client, users.case_manager, org.walle)
+        large = {k: min(v, large.get(k, v)) for k, v in times.items()}
+        if round_no == 0:
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # fire the deferred FK checks first
+                cursor.execute("TRUNCATE networks_offer CASCADE")  # the (empty) case resource entries point here
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
     plans = {}
     for label, kwargs in [("district + age 7 + 'Eltern'", {"district": org.walle, "age": 7, "text": "Eltern"}),
@@ -143,7 +153,7 @@ def test_offer_search_scales_from_10k_to_100k(client, org, users):
             plans[label] = "\n".join(row[0] for row in cursor.fetchall())
         print(f"\nPlan at 100,000 offers ({label}):\n" + plans[label])
 
-    print("\nOffer search: 10,000 vs 100,000 offers (fastest of 20 runs)")
+    print("\nOffer search: 10,000 vs 100,000 offers (fastest of 2 rounds × 20 runs)")
     for key in small:
         print(f"  {key:44s} 10k: {small[key] * 1000:6.1f} ms ({small_q[key]} q)   "
               f"100k: {large[key] * 1000:6.1f} ms ({large_q[key]} q)   ratio {large[key] / small[key]:.2f}")
