@@ -165,7 +165,22 @@ class User(AbstractUser):
         return any(role in self.roles for role in roles)
 
     def district_ids(self) -> set[int]:
-        """Districts this user works in, by whichever scope their roles give them."""
+        """Districts this user works in, by whichever scope their roles give them.
+
+        Cached on the user object, which lives for one request (scopes ask several times per page).
+        """
+        if self._district_ids is None:
+            self._district_ids = frozenset(self._load_district_ids())
+        return set(self._district_ids)
+
+    _district_ids: frozenset[int] | None = None
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._district_ids = None
+        self.__dict__.pop("roles", None)
+
+    def _load_district_ids(self) -> set[int]:
         ids: set[int] = set()
         if self.has_role(Role.CASE_MANAGER, Role.TEAM_LEAD) and self.team_id:
             ids |= set(District.objects.filter(team_id=self.team_id).values_list("id", flat=True))

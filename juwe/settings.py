@@ -5,6 +5,7 @@ load without a real SECRET_KEY and turn on every transport-security header, so t
 `manage.py check --deploy` passes without warnings.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -196,9 +197,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Links typed without a scheme are taken as https (Django 6 default).
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 # django-filter: "all" instead of dashes for an empty choice.
 FILTERS_EMPTY_CHOICE_LABEL = _("all")
 FILTERS_NULL_CHOICE_LABEL = _("none")
@@ -214,5 +212,7 @@ LOGGING = {
 # --- JuWe ----------------------------------------------------------------------------------------
 JUWE_OFFICE_NAME = env.str("JUWE_OFFICE_NAME", default="Amt für Soziale Dienste – Jugendamt")
 JUWE_OFFICE_ADDRESS = env.str("JUWE_OFFICE_ADDRESS", default="Musterstraße 1, 28195 Bremen")
+# Largest single grant from a district's action budget (Dresden's Aktionsbudget), EUR.
+JUWE_ACTION_GRANT_LIMIT = Decimal(env.str("JUWE_ACTION_GRANT_LIMIT", default="1500.00"))
 # Number of proxies in front of the app; used to read the client address for the audit trail.
 JUWE_NUM_PROXIES = env.int("NUM_PROXIES", default=0)

@@ -334,7 +334,11 @@ def _seed_projects(ctx: SeedContext, districts: list[District], staff: dict) -> 
         creator = cms[i % len(cms)]
         coordinator = staff["coordinators"].get(team)
         decider = (staff["leadership"] if plan.over_budget else coordinator) or creator
-        submitted_at = _at(plan.start - dt.timedelta(days=rng.randint(30, 60)))
+        # Projects starting soon were submitted in the past weeks, never in the future.
+        submitted_at = min(
+            _at(plan.start - dt.timedelta(days=rng.randint(30, 60))),
+            timezone.now() - dt.timedelta(days=rng.randint(2, 20)),
+        )
         decided = plan.status in (Status.APPROVED, Status.RUNNING, Status.COMPLETED, Status.REJECTED)
         projects.append(MicroProject(
             title=plan.title, budget_district=plan.districts[0], category=plan.category, provider_id=plan.provider_id,
@@ -351,7 +355,7 @@ def _seed_projects(ctx: SeedContext, districts: list[District], staff: dict) -> 
             submitted_by=creator if plan.status != Status.DRAFT else None,
             submitted_at=submitted_at if plan.status != Status.DRAFT else None,
             decided_by=decider if decided else None,
-            decided_at=submitted_at + dt.timedelta(days=rng.randint(3, 14)) if decided else None,
+            decided_at=min(submitted_at + dt.timedelta(days=rng.randint(3, 14)), timezone.now()) if decided else None,
             started_at=_at(plan.start) if plan.status in (Status.RUNNING, Status.COMPLETED) else None,
             completed_at=_at(plan.end) if plan.status == Status.COMPLETED else None,
         ))
