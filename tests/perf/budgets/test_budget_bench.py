@@ -26,6 +26,7 @@ from budgets import imports
 from budgets.models import Area, Budget, CostCategory, CostEntry
 from budgets.selectors import positions
 from juwe.models import District
+from tests.benchtools import samples
 from tests.factories import DistrictFactory, ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,16 +35,10 @@ TODAY = date(2026, 9, 15)
 
 
 def timed(func, repeat: int = 30) -> float:
-    """Best of `repeat` runs: the machine is shared, the minimum is the figure least disturbed by
-    other processes (as `timeit` recommends); the median is printed alongside."""
-    func()  # warm up caches and connections
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - started)
-    timed.medians.append(statistics.median(samples))
-    return min(samples)
+    """Best of `repeat` runs; the median is kept for the printed report."""
+    runs = samples(func, repeat)
+    timed.medians.append(statistics.median(runs))
+    return min(runs)
 
 
 timed.medians = []

@@ -14,11 +14,11 @@ import time
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.demo import MEMBER_NAMES_SQL
 from cases.models import Case, Contact
+from tests.benchtools import best, queries
 from tests.cases.factories import add_contacts, add_maps, make_case
 from tests.factories import DistrictFactory, TeamFactory
 
@@ -102,21 +102,7 @@ def insert_cases(first: int, last: int, districts, managers) -> None:
 
 
 def timed(func, repeat: int = 25) -> float:
-    """Best of `repeat` runs: the two cores are shared with other work, so the minimum is the
-    figure least disturbed by it (as timeit recommends)."""
-    func()  # warm up caches and connections
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - started)
-    return min(samples)
-
-
-def queries(func) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        func()
-    return len(captured)
+    return best(func, repeat)
 
 
 def scenarios(client, case, org) -> dict:

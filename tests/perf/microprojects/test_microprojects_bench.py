@@ -15,11 +15,11 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from microprojects import services, worklists
 from microprojects.models import MicroProject, PreventionBudget, Status
+from tests.benchtools import queries, samples
 from tests.factories import DistrictFactory
 from tests.microprojects.factories import make_project
 
@@ -61,19 +61,7 @@ def insert_projects(first: int, last: int, user_id: int, provider_id: int) -> No
 
 
 def timed(func, repeat: int = 10) -> float:
-    func()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
-
-
-def queries(func) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        func()
-    return len(captured)
+    return statistics.median(samples(func, repeat))
 
 
 def scenarios(client, users, org):

@@ -14,12 +14,12 @@ import time
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from juwe.lib.paging import CappedPaginator
 from networks.models import Offer
 from networks.selectors import offers_search
+from tests.benchtools import best, queries
 from tests.factories import DistrictFactory
 from tests.networks.factories import MemberOrganisationFactory
 
@@ -75,20 +75,7 @@ def insert_offers(first: int, last: int) -> None:
 
 
 def timed(func, repeat: int = 20) -> float:
-    """The fastest of `repeat` runs: the figure least disturbed by other processes on a shared machine."""
-    func()  # warm up caches and connections
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - started)
-    return min(samples)
-
-
-def queries(func) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        func()
-    return len(captured)
+    return best(func, repeat)
 
 
 def scenarios(client, user, district) -> dict:
