@@ -9,7 +9,8 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from juwe import navigation, worklist
 
-        from . import access, selectors  # noqa: F401  (access registers scopes and permissions)
+        # access registers scopes and permissions; the case file II parts register theirs below.
+        from . import access, conference, contracts, protection, reviews, selectors  # noqa: F401
 
         navigation.register(navigation.NavItem(_("Cases"), "cases:list", "cases.view_case", order=10))
         worklist.register(
@@ -32,3 +33,5 @@ class CasesConfig(AppConfig):
                 order=20,
             )
         )
+        for part in (conference, contracts, reviews, protection):
+            part.register()

@@ -38,6 +38,7 @@ from .models import (
     ResourceEntry,
     StateChange,
 )
+from . import demo_conference, demo_contracts, demo_protection, demo_reviews
 from .services import TRANSITIONS
 
 DEMO_TEAM_CODE = "walle"
@@ -159,6 +160,9 @@ def seed(ctx: SeedContext) -> None:
     with transaction.atomic():
         plan = _plan(ctx, teams, managers)
         _insert(ctx, plan)
+    # Case file II builds on the case files above.
+    for part in (demo_conference, demo_contracts, demo_reviews, demo_protection):
+        part.seed(ctx)
 
 
 def _case_managers(teams: list[Team]) -> dict[int, list[User]]:

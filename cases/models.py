@@ -417,3 +417,541 @@ class NetworkPerson(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- Case file II: case conference, contract, review, § 8a ---------------------------------------
+# Writes go through cases.conference, cases.contracts, cases.reviews and cases.protection.
+
+
+class HelpType(models.TextChoices):
+    """Forms of help (SGB VIII) a proposal or a contract names."""
+
+    FLEXIBLE = "27_2", _("§ 27(2) flexible help")
+    COUNSELLING = "28", _("§ 28 educational counselling")
+    GROUP_WORK = "29", _("§ 29 social group work")
+    ASSISTANT = "30", _("§ 30 educational assistant")
+    SPFH = "31", _("§ 31 socio-pedagogical family help")
+    DAY_GROUP = "32", _("§ 32 day group")
+    FOSTER_CARE = "33", _("§ 33 foster care")
+    RESIDENTIAL = "34", _("§ 34 residential care")
+    INTENSIVE = "35", _("§ 35 intensive individual support")
+    INTEGRATION = "35a", _("§ 35a integration help")
+    YOUNG_ADULT = "41", _("§ 41 help for young adults")
+    DISTRICT = "district", _("help in the district")
+    MICROPROJECT = "microproject", _("micro-project")
+
+
+class Conference(models.Model):
+    """A case conference of a regional team (Fallbesprechung im Regionalteam)."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="conferences", verbose_name=_("team"))
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("moderation"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("created by")
+    )
+
+    class Meta:
+        verbose_name = _("case conference")
+        verbose_name_plural = _("case conferences")
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["team", "-starts_at"], name="conference_team_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.team} {timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
+
+
+class ParticipantFunction(models.TextChoices):
+    CASE_MANAGEMENT = "case_management", _("case management")
+    ECONOMIC_AID = "economic_aid", _("economic youth aid")
+    PROVIDER = "provider", _("provider")
+    TEAM_LEAD = "team_lead", _("team lead")
+    OTHER = "other", _("other")
+
+
+class ConferenceParticipant(models.Model):
+    """Who takes part (and votes). A user of JuWe, or a named guest (e.g. a provider representative)."""
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="participants", verbose_name=_("case conference")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    function = models.CharField(_("function"), max_length=16, choices=ParticipantFunction.choices)
+    provider = models.ForeignKey(
+        "juwe.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("provider")
+    )
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["conference", "function", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "user"], condition=Q(user__isnull=False), name="conference_participant_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_function_display()})"
+
+
+class ItemStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    DECIDED = "decided", _("decided by consensus")
+    RETURNED = "returned", _("back for another round (veto)")
+
+
+class ConferenceItem(models.Model):
+    """One case on a conference's agenda, with the guided record of the standard sequence."""
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="items", verbose_name=_("case conference")
+    )
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="conference_items", verbose_name=_("case"))
+    position = models.PositiveSmallIntegerField(_("position on the agenda"), default=1)
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("presented by"),
+    )
+    presentation = models.TextField(_("case presentation"), blank=True)
+    questions = models.TextField(_("information questions"), blank=True)
+    perspectives = models.TextField(_("change of perspective and idea exchange"), blank=True)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.OPEN)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("case on the agenda")
+        verbose_name_plural = _("cases on the agenda")
+        ordering = ["conference", "position", "id"]
+        indexes = [models.Index(fields=["case", "status"], name="conference_item_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.conference}: {self.case}"
+
+
+class ConferenceIdea(models.Model):
+    """An idea from the exchange; it may point to a district resource on the case's resource map."""
+
+    item = models.ForeignKey(ConferenceItem, on_delete=models.CASCADE, related_name="ideas", verbose_name=_("case"))
+    text = models.CharField(_("idea"), max_length=500)
+    resource = models.ForeignKey(
+        ResourceEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("resource from the resource map"),
+    )
+
+    class Meta:
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        ordering = ["item", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class HelpProposal(models.Model):
+    """A help proposal of the team; the family chooses in the contract talk."""
+
+    item = models.ForeignKey(
+        ConferenceItem, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("case")
+    )
+    help_type = models.CharField(_("help type"), max_length=12, choices=HelpType.choices)
+    description = models.TextField(_("proposal"))
+    provider = models.ForeignKey(
+        "juwe.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("provider")
+    )
+
+    class Meta:
+        verbose_name = _("help proposal")
+        verbose_name_plural = _("help proposals")
+        ordering = ["item", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_help_type_display()}: {self.description[:60]}"
+
+
+class Vote(models.TextChoices):
+    AGREE = "agree", _("agrees")
+    VETO = "veto", _("veto")
+
+
+class ConferenceVote(models.Model):
+    """A participant's vote on a case in one round: agreement, or a veto with its reason."""
+
+    item = models.ForeignKey(ConferenceItem, on_delete=models.CASCADE, related_name="votes", verbose_name=_("case"))
+    participant = models.ForeignKey(
+        ConferenceParticipant, on_delete=models.CASCADE, related_name="votes", verbose_name=_("participant")
+    )
+    round = models.PositiveSmallIntegerField(_("round"))
+    vote = models.CharField(_("vote"), max_length=5, choices=Vote.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["item", "round", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "participant", "round"], name="conference_vote_once_per_round"),
+            models.CheckConstraint(condition=~Q(vote="veto") | ~Q(reason=""), name="conference_veto_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.get_vote_display()}"
+
+
+class ContractState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SIGNED = "signed", _("signed")
+    ACTIVE = "active", _("active")
+    ENDED = "ended", _("ended")
+
+
+class Contract(models.Model):
+    """The contract (Kontrakt) from the contract talk: goals in the family's words, tasks for everyone."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("case"))
+    previous = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_up",
+        verbose_name=_("previous contract"),
+    )
+    state = models.CharField(_("state"), max_length=8, choices=ContractState.choices, default=ContractState.DRAFT)
+    # The contract talk (Kontraktgespräch)
+    talk_on = models.DateField(_("date of the contract talk"))
+    talk_place = models.CharField(_("place chosen by the family"), max_length=200)
+    proposal = models.ForeignKey(
+        HelpProposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="contracts",
+        verbose_name=_("help proposal chosen by the family"),
+    )
+    own_proposal = models.TextField(_("the family's own proposal"), blank=True)
+    help_type = models.CharField(_("help type"), max_length=12, choices=HelpType.choices)
+    provider = models.ForeignKey(
+        "juwe.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="contracts",
+        verbose_name=_("provider"),
+    )
+    provider_wish = models.TextField(
+        _("the family's wish for the provider"), blank=True,
+        help_text=_("Wunsch- und Wahlrecht (§ 5 SGB VIII): which provider the family wished for and why."),
+    )
+    approved_from = models.DateField(_("approved from"))
+    approved_until = models.DateField(_("approved until"))
+    hours_per_week = models.DecimalField(_("hours per week"), max_digits=5, decimal_places=2, null=True, blank=True)
+    monthly_cost = models.DecimalField(_("estimated monthly cost (EUR)"), max_digits=12, decimal_places=2)
+    # The office's internal note: never shown to provider staff.
+    internal_note = models.TextField(_("internal note (office only)"), blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_recorded_at = models.DateTimeField(_("signature recorded at"), null=True, blank=True)
+    signed_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("signature recorded by"),
+    )
+    approved_at = models.DateTimeField(_("approved by the team lead at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("approved by"),
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_note = models.TextField(_("reason for ending"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("created by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["case", "-approved_from", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(approved_until__gte=F("approved_from")), name="contract_approval_order"),
+            models.CheckConstraint(condition=Q(monthly_cost__gte=0), name="contract_cost_not_negative"),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True) | Q(hours_per_week__gte=0), name="contract_hours_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(signed_on__isnull=False), name="contract_signed_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "signed"]) | Q(approved_by__isnull=False),
+                name="contract_active_is_approved",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="ended") | Q(ended_on__isnull=False), name="contract_ended_has_date"
+            ),
+        ]
+        indexes = [
+            # Review worklist: a case manager's active contracts by the end of their approval.
+            models.Index(fields=["state", "approved_until"], name="contract_state_until_idx"),
+            models.Index(fields=["provider", "state"], name="contract_provider_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} – {self.get_help_type_display()} ({self.approved_from:%d.%m.%Y})"
+
+
+class ContractParticipant(models.Model):
+    """Who took part in the contract talk: family members and people the family invited, professionals."""
+
+    class Party(models.TextChoices):
+        FAMILY = "family", _("family")
+        INVITED = "invited", _("invited by the family")
+        OFFICE = "office", _("youth office")
+        PROVIDER = "provider", _("provider")
+        OTHER = "other", _("other")
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="participants", verbose_name=_("contract")
+    )
+    name = models.CharField(_("name"), max_length=150)
+    party = models.CharField(_("party"), max_length=10, choices=Party.choices)
+    relation = models.CharField(_("relation or function"), max_length=120, blank=True)
+    signs = models.BooleanField(_("signs the contract"), default=True)
+
+    class Meta:
+        verbose_name = _("participant of the contract talk")
+        verbose_name_plural = _("participants of the contract talk")
+        ordering = ["contract", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContractGoal(models.Model):
+    """A goal in the family's own words, and what shows that it is reached."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="goals", verbose_name=_("contract"))
+    position = models.PositiveSmallIntegerField(_("number"), default=1)
+    text = models.TextField(_("goal in the family's words"))
+    indicator = models.TextField(_("what shows that the goal is reached"), blank=True)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["contract", "position", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="contract_goal_text_required")]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class TaskParty(models.TextChoices):
+    FAMILY = "family", _("family")
+    OFFICE = "office", _("youth office")
+    PROVIDER = "provider", _("provider")
+    OTHER = "other", _("others")
+
+
+class ContractTask(models.Model):
+    """Who does what by when. The family and at least one professional party have tasks."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("contract"))
+    goal = models.ForeignKey(
+        ContractGoal, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks", verbose_name=_("goal")
+    )
+    party = models.CharField(_("party"), max_length=10, choices=TaskParty.choices)
+    who = models.CharField(_("who"), max_length=150)
+    what = models.TextField(_("what"))
+    due = models.CharField(_("by when"), max_length=100, blank=True, help_text=_("a date or e.g. “every week”"))
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("number"), default=1)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["contract", "position", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(what=""), name="contract_task_what_required")]
+
+    def __str__(self) -> str:
+        return f"{self.who}: {self.what[:60]}"
+
+
+class TaskNote(models.Model):
+    """A progress note on a task; provider staff write these for their contracts."""
+
+    task = models.ForeignKey(ContractTask, on_delete=models.CASCADE, related_name="notes", verbose_name=_("task"))
+    text = models.TextField(_("progress note"))
+    written_at = models.DateTimeField(_("written at"), default=timezone.now, editable=False)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+
+    class Meta:
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        ordering = ["task", "written_at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="task_note_text_required")]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ReviewDecision(models.TextChoices):
+    CONTINUE = "continue", _("continue (follow-up contract)")
+    CHANGE = "change", _("change the help")
+    END = "end", _("end the help")
+
+
+class Review(models.Model):
+    """The review of a contract before its approval ends (Hilfeplanüberprüfung)."""
+
+    contract = models.OneToOneField(Contract, on_delete=models.PROTECT, related_name="review", verbose_name=_("contract"))
+    held_on = models.DateField(_("held on"))
+    decision = models.CharField(_("decision"), max_length=8, choices=ReviewDecision.choices)
+    # When the help ends: back to counselling, or closed with a reason.
+    end_state = models.CharField(_("the case goes on as"), max_length=12, choices=CaseState.choices, blank=True)
+    close_reason = models.CharField(_("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision="end") | Q(end_state__in=["counselling", "closed"]), name="review_end_has_state"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract}: {self.get_decision_display()}"
+
+
+class GoalRating(models.Model):
+    """How far a goal is reached, 0 (not at all) to 10 (fully), with a note."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("review"))
+    goal = models.ForeignKey(ContractGoal, on_delete=models.PROTECT, related_name="ratings", verbose_name=_("goal"))
+    score = models.PositiveSmallIntegerField(_("achievement (0–10)"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("goal achievement")
+        verbose_name_plural = _("goal achievements")
+        ordering = ["review", "goal__position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=10), name="goal_rating_range"),
+            models.UniqueConstraint(fields=["review", "goal"], name="goal_rating_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal}: {self.score}"
+
+
+class Urgency(models.TextChoices):
+    IMMEDIATE = "immediate", _("immediately")
+    HOURS_24 = "24h", _("within 24 hours")
+    HOURS_72 = "72h", _("within 72 hours")
+
+
+class ProtectionResult(models.TextChoices):
+    NONE = "none", _("no endangerment")
+    NEED_FOR_HELP = "need_help", _("need for help")
+    ENDANGERMENT = "endangerment", _("endangerment")
+
+
+class ProtectionAssessment(models.Model):
+    """§ 8a SGB VIII: a report of possible endangerment and its assessment, in the Signs of Safety form."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="protection_assessments", verbose_name=_("case")
+    )
+    # The report
+    received_at = models.DateTimeField(_("report received at"))
+    reported_by = models.CharField(_("reported by"), max_length=200)
+    report = models.TextField(_("what was reported"))
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
+    due_at = models.DateTimeField(_("assessment due at"), editable=False)
+    # The assessment (four-eyes: at least two professionals, see `professionals`)
+    assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
+    home_visit = models.BooleanField(_("home visit"), null=True, blank=True)
+    home_visit_on = models.DateField(_("home visit on"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=12, choices=ProtectionResult.choices, blank=True)
+    # Signs of Safety (Hamburg form)
+    harm = models.TextField(_("harm (what has happened)"), blank=True)
+    danger = models.TextField(_("danger (what we fear may happen)"), blank=True)
+    complicating_factors = models.TextField(_("complicating factors"), blank=True)
+    working_well = models.TextField(_("what is working well"), blank=True)
+    next_steps = models.TextField(_("what needs to happen"), blank=True)
+    safety_scale = models.PositiveSmallIntegerField(
+        _("safety scale (0–10)"), null=True, blank=True,
+        help_text=_("0: the child is certainly not safe at home; 10: safe enough to close the case."),
+    )
+    family_court = models.TextField(_("family court involvement"), blank=True)
+    taken_into_care = models.BooleanField(_("taken into care (§ 42 SGB VIII)"), default=False)
+    taken_into_care_note = models.TextField(_("note on taking into care"), blank=True)
+    professionals = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name=_("assessed by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("result recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("§ 8a assessment")
+        verbose_name_plural = _("§ 8a assessments")
+        ordering = ["case", "-received_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(safety_scale__isnull=True) | (Q(safety_scale__gte=0) & Q(safety_scale__lte=10)),
+                name="protection_safety_scale_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(result="") | (Q(assessed_at__isnull=False) & Q(safety_scale__isnull=False)),
+                name="protection_result_is_assessed",
+            ),
+            models.CheckConstraint(condition=Q(due_at__gte=F("received_at")), name="protection_due_after_report"),
+        ]
+        indexes = [
+            # Open assessments (no result yet) by due time: the worklists' first section.
+            models.Index(fields=["due_at"], condition=Q(result=""), name="protection_open_due_idx"),
+            models.Index(fields=["case", "received_at"], name="protection_case_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} § 8a {timezone.localtime(self.received_at):%d.%m.%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return not self.result
+
+
+class ProtectionMeasure(models.Model):
+    """A measure of the protection plan: what, who is responsible, by when."""
+
+    assessment = models.ForeignKey(
+        ProtectionAssessment, on_delete=models.CASCADE, related_name="measures", verbose_name=_("§ 8a assessment")
+    )
+    measure = models.TextField(_("measure"))
+    owner = models.CharField(_("responsible"), max_length=150)
+    due_on = models.DateField(_("by"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("protection plan measure")
+        verbose_name_plural = _("protection plan")
+        ordering = ["assessment", "due_on", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(measure=""), name="protection_measure_required")]
+
+    def __str__(self) -> str:
+        return self.measure[:80]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import conference_views, contracts_views, protection_views, reviews_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -19,4 +19,9 @@ urlpatterns = [
     path("<int:pk>/netzwerk/<int:entry_pk>/", views.network_entry, name="network_edit"),
     path("<int:pk>/angebote/", views.case_offers, name="offers"),
     path("<int:pk>/netzwerkkarte.svg", views.network_svg, name="network_svg"),
+    # Case file II: conferences, contracts, reviews and provider access, § 8a assessments.
+    *conference_views.urlpatterns,
+    *contracts_views.urlpatterns,
+    *reviews_views.urlpatterns,
+    *protection_views.urlpatterns,
 ]

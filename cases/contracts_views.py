@@ -1,0 +1,5 @@
+"""Views of cases.contracts; their URL patterns are included by cases/urls.py."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

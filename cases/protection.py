@@ -1,0 +1,11 @@
+"""§ 8a SGB VIII child-protection assessments in the Signs of Safety form, with the protection plan.
+
+Services (writes in one transaction, German messages), selectors and access scopes of this part of
+the case file. `register()` is called from CasesConfig.ready for navigation and worklist entries.
+"""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    """Register this part's navigation and worklist entries."""
