@@ -944,7 +944,7 @@ class ProtectionMeasure(models.Model):
     )
     measure = models.TextField(_("measure"))
     owner = models.CharField(_("responsible"), max_length=150)
-    due_on = models.DateField(_("by"))
+    due_on = models.DateField(_("due by"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
     class Meta:

@@ -248,7 +248,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('measure', models.TextField(verbose_name='measure')),
                 ('owner', models.CharField(max_length=150, verbose_name='responsible')),
-                ('due_on', models.DateField(verbose_name='by')),
+                ('due_on', models.DateField(verbose_name='due by')),
                 ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
                 ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measures', to='cases.protectionassessment', verbose_name='§ 8a assessment')),
             ],
