@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from juwe.audit import Action, audit_log
 from juwe.access import get_visible_or_404, require_perm
 from juwe.lib.export import export_response
 from juwe.lib.pdf import pdf_response
@@ -146,7 +147,15 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
-    return render(request, "microprojects/project_detail.html", _detail_context(request, project))
+    context = _detail_context(request, project)
+    shown = [case.reference for _day, case in context["referrals"].rows if case is not None]
+    if shown:
+        # Case references are social data: their display is logged like a read of the case list.
+        audit_log(
+            action=Action.VIEW, name="microprojects.referred_cases.viewed", request=request, obj=project,
+            data={"cases": shown},
+        )
+    return render(request, "microprojects/project_detail.html", context)
 
 
 def _detail_context(request, project: MicroProject, **forms) -> dict:

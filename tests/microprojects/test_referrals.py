@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from microprojects import selectors, services
+from juwe.models import AuditEvent
 from microprojects.models import Referral, Status
 from tests.microprojects.factories import make_case, make_project, refer
 
@@ -129,3 +130,14 @@ def test_case_file_tag_offers_running_projects_of_the_district_with_the_referenc
     assert f"{url}?case={case.reference}" in html
     response = as_user(users.case_manager).get(url, {"case": case.reference})
     assert f'value="{case.reference}"' in response.text
+
+
+def test_showing_referred_cases_on_the_project_page_is_audited(as_user, org, users, running):
+    case = make_case(org.walle, users.case_manager)
+    refer(running, case, users.case_manager, dt.date(2026, 4, 2))
+    as_user(users.case_manager).get(reverse("microprojects:detail", args=[running.pk]))
+    event = AuditEvent.objects.get(name="microprojects.referred_cases.viewed")
+    assert event.user == users.case_manager and event.data == {"cases": [case.reference]}
+    # Coordinators see dates only: nothing about a case was shown, so nothing is logged.
+    as_user(users.coordinator).get(reverse("microprojects:detail", args=[running.pk]))
+    assert AuditEvent.objects.filter(name="microprojects.referred_cases.viewed").count() == 1
