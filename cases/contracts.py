@@ -2,10 +2,523 @@
 
 Services (writes in one transaction, German messages), selectors and access scopes of this part of
 the case file. `register()` is called from CasesConfig.ready for navigation and worklist entries.
+
+A contract goes draft → signed → active → ended. Goals, tasks and participants can change only
+while it is a draft; once signed they are the record the family signed (the PDF is rendered from
+them), and a change needs a follow-up contract (`previous`).
+
+Inputs of `contract_create` / `contract_update`:
+
+* ``data``: the contract's own fields – ``talk_on``, ``talk_place``, ``proposal`` (a HelpProposal of
+  the case or None), ``own_proposal``, ``help_type``, ``provider``, ``provider_wish``,
+  ``approved_from``, ``approved_until`` (both default from the talk date), ``hours_per_week``,
+  ``monthly_cost``, ``internal_note``, and for create optionally ``previous`` (the contract this one
+  follows up).
+* ``participants``: dicts with ``name``, ``party`` (ContractParticipant.Party), ``relation``, ``signs``.
+* ``goals``: dicts with ``text`` (the family's words) and ``indicator``; numbered in list order.
+* ``tasks``: dicts with ``party`` (TaskParty), ``who``, ``what``, ``due``, ``due_on`` and ``goal``
+  (the 1-based number of a goal in ``goals``, or None).
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+import rules
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from juwe.access import is_caseworker, is_provider_staff, is_team_lead, visible
+from juwe.models import User
+from juwe.roles import Role
+
+from . import services
+from .models import (
+    Case,
+    CaseState,
+    Contract,
+    ContractGoal,
+    ContractParticipant,
+    ContractState,
+    ContractTask,
+    HelpProposal,
+    HelpType,
+    ItemStatus,
+    TaskParty,
+)
+
+CS = ContractState
+Party = ContractParticipant.Party
+APPROVAL_MONTHS = 6  # "the help is approved for 6 months"
+PROFESSIONAL_PARTIES = frozenset({TaskParty.OFFICE, TaskParty.PROVIDER})
+CONTRACT_CASE_STATES = frozenset({CaseState.CONFERENCE, CaseState.HELP})
+
+MSG_CASE_STATE = _("A contract can only be made for a case in the state “case conference” or “help”.")
+MSG_NOT_YOUR_TEAM = _("Only case managers and team leads of the case's team can work on its contracts.")
+MSG_NEEDS_GOAL = _("A contract needs at least one goal in the family's words.")
+MSG_NEEDS_FAMILY_TASK = _("A contract needs at least one task for the family.")
+MSG_NEEDS_PROFESSIONAL_TASK = _("A contract needs at least one task for the youth office or the provider.")
+MSG_NEEDS_FAMILY_PARTICIPANT = _("Name at least one family member who took part in the contract talk.")
+MSG_TASK_INCOMPLETE = _("Task %(number)s: say who does what.")
+MSG_TASK_GOAL_UNKNOWN = _("Task %(number)s refers to goal %(goal)s, which does not exist.")
+MSG_PARTICIPANT_NAME = _("Every participant needs a name.")
+MSG_TALK_DATE = _("Enter the date of the contract talk.")
+MSG_TALK_IN_FUTURE = _("The contract talk lies in the future; record a talk that has taken place.")
+MSG_TALK_PLACE = _("Enter the place the family chose for the contract talk.")
+MSG_HELP_TYPE = _("Choose the help type.")
+MSG_CHOOSE_HELP = _("Choose the help proposal the family chose, or describe the family's own proposal.")
+MSG_PROPOSAL_NOT_OF_CASE = _("This help proposal was not decided for this case.")
+MSG_APPROVAL_ORDER = _("The end of the approval lies before its start.")
+MSG_COST_NOT_A_NUMBER = _("Enter the monthly cost as an amount in euros, e.g. 1.250,00.")
+MSG_COST_NEGATIVE = _("The monthly cost cannot be negative.")
+MSG_HOURS_NEGATIVE = _("The hours per week cannot be negative.")
+MSG_PREVIOUS = _("The previous contract must be an earlier, signed contract of the same case without a follow-up.")
+MSG_NOT_DRAFT = _("This contract has been signed; its goals and tasks can no longer be changed. Make a follow-up contract instead.")
+MSG_ILLEGAL = _("A contract in the state “%(state)s” cannot be %(action)s.")
+MSG_SIGNED_IN_FUTURE = _("The contract cannot be signed with a date in the future.")
+MSG_SIGNED_BEFORE_TALK = _("The signature date lies before the contract talk (%(date)s).")
+MSG_NEEDS_FAMILY_SIGNATURE = _("At least one family member must have signed.")
+MSG_UNKNOWN_SIGNER = _("Only participants of this contract can sign it.")
+MSG_APPROVE_TEAM_LEAD = _("Only a team lead of the case's team can approve a contract.")
+MSG_CASE_CLOSED = _("The case is closed; its contracts cannot become active.")
+MSG_END_DATE = _("Enter the date the help ended.")
+MSG_END_BEFORE_START = _("The end date lies before the start of the approval (%(date)s).")
+MSG_STALE = _(
+    "Someone else has changed this contract in the meantime (now version %(current)s, you edited version "
+    "%(expected)s). Nothing was saved: reload the page and enter your change again."
+)
+
+
+# --- Dates ----------------------------------------------------------------------------------------
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later; the month's last day where that day does not exist."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def default_approval_end(start: dt.date, months: int = APPROVAL_MONTHS) -> dt.date:
+    """End of an approval of `months` from `start` (§ 188 BGB): the day before the same day number
+    `months` later (1 Jan → 30 Jun); if that month lacks the day, its last day (31 Aug → 28/29 Feb)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    if start.day > last:
+        return dt.date(year, month, last)
+    return dt.date(year, month, start.day) - dt.timedelta(days=1)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- Permissions (actions; the scope is cases.access.contract_scope) --------------------------------
+
+
+@rules.predicate
+def _of_own_team(user, contract) -> bool:
+    return contract is None or contract.case.team_id == user.team_id
+
+
+rules.add_perm("cases.view_contract", is_caseworker | is_provider_staff)
+rules.add_perm("cases.view_contract_internal", is_caseworker)  # the internal note, the case link
+rules.add_perm("cases.change_contract", is_caseworker & _of_own_team)
+rules.add_perm("cases.approve_contract", is_team_lead & _of_own_team)
+
+
+# --- Validation -----------------------------------------------------------------------------------
+
+
+def _strip(value) -> str:
+    return (value or "").strip()
+
+
+def _money(value, field: str, errors: dict, *, required: bool, negative_msg) -> Decimal | None:
+    if value in (None, ""):
+        if required:
+            errors.setdefault(field, []).append(ValidationError(MSG_COST_NOT_A_NUMBER, code="cost"))
+        return None
+    if isinstance(value, float):  # never money from float
+        value = str(value)
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        amount = None
+    if amount is None or not amount.is_finite():
+        errors.setdefault(field, []).append(ValidationError(MSG_COST_NOT_A_NUMBER, code="not_a_number"))
+        return None
+    if amount < 0:
+        errors.setdefault(field, []).append(ValidationError(negative_msg, code="negative"))
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def _clean(case: Case, data: dict, participants: list[dict], goals: list[dict], tasks: list[dict]) -> dict:
+    """Check everything the contract needs; returns the cleaned contract fields or raises all errors at once."""
+    errors: dict[str, list] = {}
+
+    def err(field, msg, code, **params):
+        errors.setdefault(field, []).append(ValidationError(msg, code=code, params=params or None))
+
+    talk_on = data.get("talk_on")
+    if not talk_on:
+        err("talk_on", MSG_TALK_DATE, "talk_on")
+    elif talk_on > _today():
+        err("talk_on", MSG_TALK_IN_FUTURE, "talk_future")
+    if not _strip(data.get("talk_place")):
+        err("talk_place", MSG_TALK_PLACE, "talk_place")
+
+    proposal: HelpProposal | None = data.get("proposal")
+    if proposal is not None and not decided_proposals_qs(case).filter(pk=proposal.pk).exists():
+        err("proposal", MSG_PROPOSAL_NOT_OF_CASE, "proposal")
+    if proposal is None and not _strip(data.get("own_proposal")):
+        err("proposal", MSG_CHOOSE_HELP, "no_help")
+    help_type = data.get("help_type") or (proposal.help_type if proposal else "")
+    if help_type not in HelpType.values:
+        err("help_type", MSG_HELP_TYPE, "help_type")
+    provider = data.get("provider") or (proposal.provider if proposal else None)
+
+    approved_from = data.get("approved_from") or talk_on
+    approved_until = data.get("approved_until") or (default_approval_end(approved_from) if approved_from else None)
+    if approved_from and approved_until and approved_until < approved_from:
+        err("approved_until", MSG_APPROVAL_ORDER, "approval_order")
+
+    monthly_cost = _money(data.get("monthly_cost"), "monthly_cost", errors, required=True, negative_msg=MSG_COST_NEGATIVE)
+    hours = _money(data.get("hours_per_week"), "hours_per_week", errors, required=False, negative_msg=MSG_HOURS_NEGATIVE)
+
+    if any(not _strip(p.get("name")) for p in participants):
+        err("participants", MSG_PARTICIPANT_NAME, "participant_name")
+    if not any(p.get("party") == Party.FAMILY and _strip(p.get("name")) for p in participants):
+        err("participants", MSG_NEEDS_FAMILY_PARTICIPANT, "family_participant")
+
+    if not any(_strip(g.get("text")) for g in goals):
+        err("goals", MSG_NEEDS_GOAL, "no_goal")
+    parties = {t.get("party") for t in tasks}
+    if TaskParty.FAMILY not in parties:
+        err("tasks", MSG_NEEDS_FAMILY_TASK, "family_task")
+    if not parties & PROFESSIONAL_PARTIES:
+        err("tasks", MSG_NEEDS_PROFESSIONAL_TASK, "professional_task")
+    for number, t in enumerate(tasks, start=1):
+        if not (_strip(t.get("who")) and _strip(t.get("what"))) or t.get("party") not in TaskParty.values:
+            err("tasks", MSG_TASK_INCOMPLETE, "task_incomplete", number=number)
+        goal = t.get("goal")
+        if goal and not 1 <= int(goal) <= len(goals):
+            err("tasks", MSG_TASK_GOAL_UNKNOWN, "task_goal", number=number, goal=goal)
+
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "talk_on": talk_on,
+        "talk_place": _strip(data.get("talk_place")),
+        "proposal": proposal,
+        "own_proposal": _strip(data.get("own_proposal")),
+        "help_type": help_type,
+        "provider": provider,
+        "provider_wish": _strip(data.get("provider_wish")),
+        "approved_from": approved_from,
+        "approved_until": approved_until,
+        "hours_per_week": hours,
+        "monthly_cost": monthly_cost,
+        "internal_note": _strip(data.get("internal_note")),
+    }
+
+
+def _check_caseworker(user: User, case: Case) -> None:
+    if not (user.has_role(Role.CASE_MANAGER, Role.TEAM_LEAD) and user.team_id == case.team_id):
+        raise ValidationError(MSG_NOT_YOUR_TEAM, code="team")
+
+
+def _write_parts(contract: Contract, participants: list[dict], goals: list[dict], tasks: list[dict]) -> None:
+    ContractParticipant.objects.bulk_create(
+        ContractParticipant(
+            contract=contract, name=_strip(p["name"]), party=p["party"], relation=_strip(p.get("relation")),
+            signs=bool(p.get("signs", True)),
+        )
+        for p in participants
+    )
+    made = ContractGoal.objects.bulk_create(
+        ContractGoal(contract=contract, position=i, text=_strip(g["text"]), indicator=_strip(g.get("indicator")))
+        for i, g in enumerate((g for g in goals if _strip(g.get("text"))), start=1)
+    )
+    ContractTask.objects.bulk_create(
+        ContractTask(
+            contract=contract, position=i, party=t["party"], who=_strip(t["who"]), what=_strip(t["what"]),
+            due=_strip(t.get("due")), due_on=t.get("due_on"),
+            goal=made[int(t["goal"]) - 1] if t.get("goal") else None,
+        )
+        for i, t in enumerate(tasks, start=1)
+    )
+
+
+def _locked(contract: Contract, expected_version: int | None) -> Contract:
+    """Lock the contract row and compare versions: concurrent edits never overwrite each other."""
+    locked = Contract.objects.select_for_update().select_related("case").get(pk=contract.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ValidationError(MSG_STALE, code="stale", params={"current": locked.version, "expected": expected_version})
+    return locked
+
+
+def _require_state(contract: Contract, state: str, action) -> None:
+    if contract.state != state:
+        if state == CS.DRAFT:
+            raise ValidationError(MSG_NOT_DRAFT, code="frozen")
+        raise ValidationError(
+            MSG_ILLEGAL, code="illegal", params={"state": CS(contract.state).label, "action": action}
+        )
+
+
+def _save(contract: Contract, fields: Iterable[str]) -> None:
+    contract.version += 1
+    contract.save(update_fields=[*fields, "version", "updated_at"])
+
+
+# --- Services -------------------------------------------------------------------------------------
+
+
+def contract_create(
+    *, case: Case, user: User, data: dict, participants: list[dict], goals: list[dict], tasks: list[dict]
+) -> Contract:
+    """Record the contract talk as a draft contract of `case` (team's case in conference or help)."""
+    _check_caseworker(user, case)
+    cleaned = _clean(case, data, participants, goals, tasks)
+    previous = data.get("previous")
+    with transaction.atomic():
+        locked_case = Case.objects.select_for_update().only("state", "team_id").get(pk=case.pk)
+        if locked_case.state not in CONTRACT_CASE_STATES:
+            raise ValidationError(MSG_CASE_STATE, code="case_state")
+        if previous is not None:
+            previous = Contract.objects.select_for_update().get(pk=previous.pk)
+            if (previous.case_id != case.pk or previous.state == CS.DRAFT
+                    or Contract.objects.filter(previous=previous).exists()):
+                raise ValidationError({"previous": MSG_PREVIOUS}, code="previous")
+        contract = Contract.objects.create(case=case, previous=previous, created_by=user, **cleaned)
+        _write_parts(contract, participants, goals, tasks)
+    return contract
+
+
+def contract_update(
+    *, contract: Contract, user: User, version: int | None, data: dict, participants: list[dict],
+    goals: list[dict], tasks: list[dict],
+) -> Contract:
+    """Change a draft: its fields, participants, goals and tasks are replaced as a whole."""
+    _check_caseworker(user, contract.case)
+    with transaction.atomic():
+        locked = _locked(contract, version)
+        _require_state(locked, CS.DRAFT, _("changed"))
+        cleaned = _clean(locked.case, data, participants, goals, tasks)
+        for key, value in cleaned.items():
+            setattr(locked, key, value)
+        # Tasks first: a goal must not be deleted while notes point to its tasks (drafts have none).
+        locked.tasks.all().delete()
+        locked.goals.all().delete()
+        locked.participants.all().delete()
+        _write_parts(locked, participants, goals, tasks)
+        _save(locked, cleaned.keys())
+    return locked
+
+
+def contract_sign(
+    *, contract: Contract, user: User, signed_on: dt.date, signers: Iterable[int], version: int | None = None
+) -> Contract:
+    """Record the signatures (draft → signed): the date, who signed, who recorded it and when.
+    From now on goals, tasks and participants are frozen."""
+    _check_caseworker(user, contract.case)
+    signer_ids = {int(s) for s in signers}
+    with transaction.atomic():
+        locked = _locked(contract, version)
+        _require_state(locked, CS.DRAFT, _("signed"))
+        errors = {}
+        if not signed_on:
+            errors["signed_on"] = ValidationError(MSG_TALK_DATE, code="signed_on")
+        elif signed_on > _today():
+            errors["signed_on"] = ValidationError(MSG_SIGNED_IN_FUTURE, code="signed_future")
+        elif signed_on < locked.talk_on:
+            errors["signed_on"] = ValidationError(
+                MSG_SIGNED_BEFORE_TALK, code="signed_before_talk", params={"date": f"{locked.talk_on:%d.%m.%Y}"}
+            )
+        parties = dict(locked.participants.values_list("id", "party"))
+        if signer_ids - parties.keys():
+            errors["signers"] = ValidationError(MSG_UNKNOWN_SIGNER, code="signer")
+        elif not any(parties[s] == Party.FAMILY for s in signer_ids):
+            errors["signers"] = ValidationError(MSG_NEEDS_FAMILY_SIGNATURE, code="family_signature")
+        if errors:
+            raise ValidationError(errors)
+        locked.participants.update(signs=False)
+        locked.participants.filter(id__in=signer_ids).update(signs=True)
+        locked.state = CS.SIGNED
+        locked.signed_on, locked.signed_recorded_at, locked.signed_recorded_by = signed_on, timezone.now(), user
+        _save(locked, ["state", "signed_on", "signed_recorded_at", "signed_recorded_by"])
+    return locked
+
+
+def contract_approve(*, contract: Contract, user: User, version: int | None = None) -> Contract:
+    """The team lead approves a signed contract (signed → active). The case goes from conference to
+    help; an active previous contract ends the day before this approval starts."""
+    if not (user.has_role(Role.TEAM_LEAD) and user.team_id == contract.case.team_id):
+        raise ValidationError(MSG_APPROVE_TEAM_LEAD, code="team_lead")
+    with transaction.atomic():
+        locked = _locked(contract, version)
+        _require_state(locked, CS.SIGNED, _("approved"))
+        case = locked.case
+        if case.state == CaseState.CLOSED:
+            raise ValidationError(MSG_CASE_CLOSED, code="case_closed")
+        if case.state == CaseState.CONFERENCE:
+            services.case_transition(case=case, user=user, to_state=CaseState.HELP,
+                                     note=str(_("Contract approved.")))
+        if locked.previous_id:
+            previous = Contract.objects.select_for_update().get(pk=locked.previous_id)
+            if previous.state == CS.ACTIVE:
+                previous.state = CS.ENDED
+                previous.ended_on = max(locked.approved_from - dt.timedelta(days=1), previous.approved_from)
+                previous.end_note = str(_("Followed by a new contract."))
+                _save(previous, ["state", "ended_on", "end_note"])
+        locked.state = CS.ACTIVE
+        locked.approved_at, locked.approved_by = timezone.now(), user
+        _save(locked, ["state", "approved_at", "approved_by"])
+    return locked
+
+
+def contract_end(*, contract: Contract, user: User, ended_on: dt.date, note: str = "", version: int | None = None) -> Contract:
+    """End an active contract (active → ended) on `ended_on`, with the reason."""
+    _check_caseworker(user, contract.case)
+    with transaction.atomic():
+        locked = _locked(contract, version)
+        _require_state(locked, CS.ACTIVE, _("ended"))
+        if not ended_on:
+            raise ValidationError({"ended_on": MSG_END_DATE}, code="ended_on")
+        if ended_on < locked.approved_from:
+            raise ValidationError(
+                {"ended_on": ValidationError(MSG_END_BEFORE_START, code="end_before_start",
+                                             params={"date": f"{locked.approved_from:%d.%m.%Y}"})}
+            )
+        locked.state, locked.ended_on, locked.end_note = CS.ENDED, ended_on, _strip(note)
+        _save(locked, ["state", "ended_on", "end_note"])
+    return locked
+
+
+# --- Selectors ------------------------------------------------------------------------------------
+
+
+def decided_proposals_qs(case: Case) -> QuerySet:
+    """The help proposals the case's conference decided on; the family chooses among them."""
+    try:
+        from .conference import decided_proposals
+    except ImportError:  # the conference part provides it; until then the same query
+        return HelpProposal.objects.filter(item__case=case, item__status=ItemStatus.DECIDED)
+    return decided_proposals(case)
+
+
+def contracts_for_case(case: Case) -> QuerySet:
+    """The case's contracts, newest approval first, with what the panel and lists show."""
+    return (
+        Contract.objects.filter(case=case)
+        .select_related("provider")
+        .order_by("-approved_from", "-id")
+    )
+
+
+def contract_detail(user: User, pk: int) -> Contract:
+    """One contract in the user's scope (404 outside) with its case, provider and people."""
+    from juwe.access import get_visible_or_404
+
+    qs = Contract.objects.select_related(
+        "case", "case__district", "case__team", "provider", "proposal", "previous", "signed_recorded_by",
+        "approved_by",
+    )
+    return get_visible_or_404(user, qs, pk=pk)
+
+
+def contract_parts(contract: Contract) -> dict:
+    """Participants, goals with their tasks and the tasks without a goal: three queries."""
+    participants = list(contract.participants.all())
+    goals = list(contract.goals.all())
+    tasks = list(contract.tasks.all())
+    by_goal: dict[int | None, list] = {}
+    for t in tasks:
+        by_goal.setdefault(t.goal_id, []).append(t)
+    for g in goals:
+        g.task_list = by_goal.get(g.pk, [])
+    return {"participants": participants, "goals": goals, "tasks": tasks,
+            "loose_tasks": by_goal.get(None, []), "signers": [p for p in participants if p.signs]}
+
+
+def family_names(case: Case) -> str:
+    """The family's surnames as a contract names them ("Petersen", "Petersen / Kaya")."""
+    names: list[str] = []
+    for last in case.members.order_by("id").values_list("person__last_name", flat=True):
+        if last not in names:
+            names.append(last)
+    return " / ".join(names)
+
+
+def contract_document(contract: Contract) -> dict:
+    """What the printed contract shows: the frozen goals, tasks and participants (never the
+    internal note), tasks grouped by party in the order family, office, provider, others."""
+    parts = contract_parts(contract)
+    by_party = [
+        (TaskParty(party).label, [t for t in parts["tasks"] if t.party == party])
+        for party in TaskParty.values
+    ]
+    return {
+        "contract": contract,
+        "family_names": family_names(contract.case),
+        "participants": parts["participants"],
+        "goals": parts["goals"],
+        "task_groups": [(label, tasks) for label, tasks in by_party if tasks],
+        "signers": parts["signers"] if contract.state != CS.DRAFT else
+        [p for p in parts["participants"] if p.signs],
+        "goal_numbers": {g.pk: i for i, g in enumerate(parts["goals"], start=1)},
+    }
+
+
+WORKLIST_LIMIT = 50
+APPROVAL_OVERDUE_DAYS = 7  # a signed contract waits for its help; a week is long enough
+
+
+def contracts_awaiting_approval(user: User) -> list[dict]:
+    """Worklist of a team lead: signed contracts of the team waiting for approval, oldest first.
+    One query however many there are."""
+    qs = (
+        visible(user, Contract)
+        .filter(state=CS.SIGNED, case__team_id=user.team_id)
+        .select_related("case", "provider")
+        .only("id", "help_type", "signed_on", "approved_from", "case__reference", "provider__name")
+        .order_by("signed_on", "id")[:WORKLIST_LIMIT]
+    )
+    overdue = _today() - dt.timedelta(days=APPROVAL_OVERDUE_DAYS)
+    return [
+        {
+            "label": f"{c.case.reference} – {c.get_help_type_display()}",
+            "url": reverse("cases:contract_detail", args=[c.pk]),
+            "note": _("signed on %(date)s, %(provider)s, approval from %(start)s")
+            % {"date": f"{c.signed_on:%d.%m.%Y}", "provider": c.provider.name if c.provider else _("no provider"),
+               "start": f"{c.approved_from:%d.%m.%Y}"},
+            "overdue": c.signed_on < overdue,
+        }
+        for c in qs
+    ]
+
 
 def register() -> None:
     """Register this part's navigation and worklist entries."""
+    from juwe import worklist
+
+    worklist.register(
+        worklist.Section(
+            key="cases-contracts-approval",
+            title=_("Contracts waiting for approval"),
+            perm="cases.approve_contract",
+            rows=contracts_awaiting_approval,
+            template="juwe/_worklist_simple.html",
+            order=25,
+        )
+    )
