@@ -267,9 +267,9 @@ def _locked(contract: Contract, expected_version: int | None) -> Contract:
     return locked
 
 
-def _require_state(contract: Contract, state: str, action) -> None:
+def _require_state(contract: Contract, state: str, action, *, editing: bool = False) -> None:
     if contract.state != state:
-        if state == CS.DRAFT:
+        if editing:
             raise ValidationError(MSG_NOT_DRAFT, code="frozen")
         raise ValidationError(
             MSG_ILLEGAL, code="illegal", params={"state": CS(contract.state).label, "action": action}
@@ -313,7 +313,7 @@ def contract_update(
     _check_caseworker(user, contract.case)
     with transaction.atomic():
         locked = _locked(contract, version)
-        _require_state(locked, CS.DRAFT, _("changed"))
+        _require_state(locked, CS.DRAFT, _("changed"), editing=True)
         cleaned = _clean(locked.case, data, participants, goals, tasks)
         for key, value in cleaned.items():
             setattr(locked, key, value)

@@ -94,7 +94,7 @@ def _more_cases(users, org, n):
 OVERHEAD = 6
 # The case page's parts from case file II (cases/_<part>_panel.html), queries each adds:
 CONFERENCE_PANEL = 0
-CONTRACTS_PANEL = 0
+CONTRACTS_PANEL = 1  # the case's contracts with their providers, one query however many
 PROTECTION_PANEL = 0
 DETAIL = OVERHEAD + 12 + CONFERENCE_PANEL + CONTRACTS_PANEL + PROTECTION_PANEL
 

@@ -43,7 +43,7 @@ HOME_QUERIES = {
 }
 # Case file II worklist sections, one dict per part (role -> added queries).
 HOME_CONFERENCE: dict[str, int] = {}
-HOME_CONTRACTS: dict[str, int] = {}
+HOME_CONTRACTS: dict[str, int] = {"team_lead": 1}  # signed contracts waiting for approval: one query
 HOME_REVIEWS: dict[str, int] = {}
 HOME_PROTECTION: dict[str, int] = {}
 HOME_BUDGETS = {
