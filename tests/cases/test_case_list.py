@@ -93,7 +93,7 @@ def _more_cases(users, org, n):
 # Request overhead: session, user, roles, idle-timeout session refresh (savepoint + UPDATE + release).
 OVERHEAD = 6
 # The case page's parts from case file II (cases/_<part>_panel.html), queries each adds:
-CONFERENCE_PANEL = 0
+CONFERENCE_PANEL = 2  # the case's conference items, their proposals (one prefetch)
 CONTRACTS_PANEL = 1  # the case's contracts with their providers, one query however many
 PROTECTION_PANEL = 0
 DETAIL = OVERHEAD + 12 + CONFERENCE_PANEL + CONTRACTS_PANEL + PROTECTION_PANEL

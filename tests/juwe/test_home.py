@@ -42,7 +42,7 @@ HOME_QUERIES = {
     "admin": 6,
 }
 # Case file II worklist sections, one dict per part (role -> added queries).
-HOME_CONFERENCE: dict[str, int] = {}
+HOME_CONFERENCE: dict[str, int] = {"case_manager": 2, "team_lead": 2}  # upcoming conferences, vetoed cases
 HOME_CONTRACTS: dict[str, int] = {"team_lead": 1}  # signed contracts waiting for approval: one query
 HOME_REVIEWS: dict[str, int] = {}
 HOME_PROTECTION: dict[str, int] = {}
