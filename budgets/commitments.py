@@ -4,9 +4,19 @@ Each source answers, for a set of budgets, how much each budget has reserved, an
 categories it covers. The projection takes commitments for those categories and the run-rate of
 booked costs for all other categories (a source must not be counted twice).
 
-Sources today: approved micro-projects (read through microprojects.selectors). Contracts
-(Kontrakte) do not exist yet; once they do, their source (monthly cost × months left in the
-approval) joins SOURCES.
+Sources:
+
+* approved micro-projects (read through microprojects.selectors), category case-independent work;
+* contracts (Kontrakte, read through cases.contracts.committed_contracts): signed and active
+  contracts of the budget's district count with their estimated monthly cost for the days of their
+  approval that lie in the budget's year and are still ahead (from today), pro rata per calendar
+  month and summed to the cent. § 35a contracts go to the integration-help budget, all others to
+  youth help. Only contracts whose money leaves the budget as an invoice count, so that nothing is
+  counted twice: § 34 residential care (category "residential help") and help by a provider other
+  than the budget's lead provider (category "invoices for cases from other providers"). Help the
+  lead provider gives itself is paid through its personnel costs, which the projection already
+  carries forward as a run-rate – counting those contracts as well would count them twice. For the
+  two covered categories the projection uses the contracts instead of a run-rate.
 """
 
 from __future__ import annotations
@@ -14,11 +24,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from calendar import monthrange
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Area, Budget, CostCategory
+from cases.models import HelpType
+from juwe.lib.money import to_money
 
 Amounts = dict[int, Decimal]
 ZERO = Decimal("0.00")
@@ -53,12 +68,69 @@ def microproject_commitments(budgets: list[Budget], booked: dict[int, dict[str, 
     return result
 
 
+def prorated(monthly: Decimal, start: date, end: date) -> Decimal:
+    """Monthly cost for the days from `start` to `end` (both included): each calendar month
+    contributes its share of days; rounded once, to the cent, at the end."""
+    total = Decimal(0)
+    day = start
+    while day <= end:
+        days_in_month = monthrange(day.year, day.month)[1]
+        month_end = date(day.year, day.month, days_in_month)
+        last = min(end, month_end)
+        total += monthly * Decimal((last - day).days + 1) / Decimal(days_in_month)
+        day = last + timedelta(days=1)
+    return to_money(total)
+
+
+def contract_area(help_type: str) -> str:
+    return Area.INTEGRATION_HELP if help_type == HelpType.INTEGRATION else Area.YOUTH_HELP
+
+
+def contract_category(help_type: str, provider_id: int | None, lead_provider_id: int) -> str | None:
+    """The category a contract's cost is booked under, or None when the lead provider's personnel
+    costs carry it (then the run-rate counts it already)."""
+    if help_type == HelpType.RESIDENTIAL:
+        return CostCategory.RESIDENTIAL
+    if provider_id is not None and provider_id != lead_provider_id:
+        return CostCategory.EXTERNAL_INVOICES
+    return None
+
+
+def contract_commitments(budgets: list[Budget], booked: dict[int, dict[str, Decimal]], today: date | None = None) -> Amounts:
+    """Signed and active contracts: monthly cost × the part of their approval ahead in the year."""
+    from cases.contracts import committed_contracts
+
+    today = today or timezone.localdate()
+    by_year: dict[int, list[Budget]] = defaultdict(list)
+    for b in budgets:
+        if b.year >= today.year:  # a past year has nothing ahead
+            by_year[b.year].append(b)
+    result: Amounts = {}
+    for year, year_budgets in by_year.items():
+        index = {(b.district_id, b.area): b for b in year_budgets}
+        first, last = max(date(year, 1, 1), today), date(year, 12, 31)
+        for c in committed_contracts({b.district_id for b in year_budgets}, year, today):
+            budget = index.get((c.district_id, contract_area(c.help_type)))
+            if budget is None or contract_category(c.help_type, c.provider_id, budget.provider_id) is None:
+                continue
+            amount = prorated(c.monthly_cost, max(c.start, first), min(c.end, last))
+            if amount:
+                result[budget.pk] = result.get(budget.pk, ZERO) + amount
+    return result
+
+
 SOURCES: list[Source] = [
     Source(
         key="microprojects",
         label=_("Approved micro-projects"),
         categories=frozenset({CostCategory.CASE_INDEPENDENT}),
         amounts=microproject_commitments,
+    ),
+    Source(
+        key="contracts",
+        label=_("Contracts (residential care and other providers)"),
+        categories=frozenset({CostCategory.RESIDENTIAL, CostCategory.EXTERNAL_INVOICES}),
+        amounts=contract_commitments,
     ),
 ]
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import rules
@@ -478,6 +479,31 @@ def contract_document(contract: Contract) -> dict:
         [p for p in parts["participants"] if p.signs],
         "goal_numbers": {g.pk: i for i, g in enumerate(parts["goals"], start=1)},
     }
+
+
+@dataclass(frozen=True)
+class CommittedContract:
+    """What the budgets app needs of a contract to count it as a commitment (no case contents)."""
+
+    district_id: int
+    help_type: str
+    provider_id: int | None
+    monthly_cost: Decimal
+    start: dt.date
+    end: dt.date
+
+
+def committed_contracts(district_ids: Iterable[int], year: int, today: dt.date) -> list[CommittedContract]:
+    """Signed and active contracts of cases in the districts whose approval reaches into `year` and
+    is not over by `today` – one query. Unscoped: the budgets app shows sums only, never contracts."""
+    rows = (
+        Contract.objects.filter(
+            case__district_id__in=list(district_ids), state__in=[CS.SIGNED, CS.ACTIVE],
+            approved_from__lte=dt.date(year, 12, 31), approved_until__gte=max(dt.date(year, 1, 1), today),
+        )
+        .values_list("case__district_id", "help_type", "provider_id", "monthly_cost", "approved_from", "approved_until")
+    )
+    return [CommittedContract(*row) for row in rows]
 
 
 WORKLIST_LIMIT = 50
