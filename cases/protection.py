@@ -202,7 +202,14 @@ def _assessment_errors(assessment: ProtectionAssessment, user: User, data: dict)
     return errors
 
 
-TEXT_FIELDS = ("harm", "danger", "complicating_factors", "working_well", "next_steps", "family_court", "taken_into_care_note")
+def assessment_check(*, assessment: ProtectionAssessment, user: User, **values) -> ValidationError | None:
+    """What `assessment_record` would refuse, without saving: pages show every problem at once."""
+    data = {"professionals": [], "assessed_at": None, "home_visit": None, "home_visit_on": None, "result": "",
+            "safety_scale": None, "measures": [], "taken_into_care": False, "taken_into_care_note": ""}
+    data.update({k: v for k, v in values.items() if k in data})
+    data["professionals"], data["measures"] = list(data["professionals"]), list(data["measures"])
+    errors = _assessment_errors(assessment, user, data)
+    return ValidationError(errors) if errors else None
 
 
 def assessment_record(
@@ -231,14 +238,13 @@ def assessment_record(
     team assessed, the recording user is not among them, an endangerment has no protection plan,
     a home visit has no date, taking into care has no note, or the result or scale is missing.
     """
-    data = {
-        "professionals": list(professionals), "assessed_at": assessed_at, "home_visit": home_visit,
-        "home_visit_on": home_visit_on, "result": result, "safety_scale": safety_scale, "measures": list(measures),
-        "taken_into_care": taken_into_care, "taken_into_care_note": taken_into_care_note,
-    }
-    errors = _assessment_errors(assessment, user, data)
-    if errors:
-        raise ValidationError(errors)
+    error = assessment_check(
+        assessment=assessment, user=user, professionals=professionals, assessed_at=assessed_at, home_visit=home_visit,
+        home_visit_on=home_visit_on, result=result, safety_scale=safety_scale, measures=measures,
+        taken_into_care=taken_into_care, taken_into_care_note=taken_into_care_note,
+    )
+    if error:
+        raise error
     with transaction.atomic():
         # Lock the case first (as every case write does), then the assessment: two people
         # recording at once cannot both record a result.
@@ -257,10 +263,10 @@ def assessment_record(
         locked.result, locked.safety_scale, locked.taken_into_care = result, safety_scale, taken_into_care
         locked.completed_by = user
         locked.save()
-        locked.professionals.set(data["professionals"])
+        locked.professionals.set(professionals)
         ProtectionMeasure.objects.bulk_create(
             [ProtectionMeasure(assessment=locked, measure=m.measure.strip(), owner=m.owner.strip(), due_on=m.due_on)
-             for m in data["measures"]]
+             for m in measures]
         )
         _update_mark(case, locked)
     return locked
@@ -373,7 +379,7 @@ def open_assessment_worklist_rows(user) -> list[dict]:
 # --- The safety scale's trend ------------------------------------------------------------------
 
 CHART_W, CHART_H = 560, 200
-CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 34, 16, 12, 34
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 40, 32, 14, 34
 
 
 def trend_points(assessments) -> list[ProtectionAssessment]:

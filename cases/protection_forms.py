@@ -94,7 +94,7 @@ class AssessmentForm(forms.Form):
 class MeasureForm(forms.Form):
     measure = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     owner = forms.CharField(label=_("Responsible"), max_length=150, required=False)
-    due_on = forms.DateField(label=_("By"), widget=DateInput(), required=False)
+    due_on = forms.DateField(label=_("Due by"), widget=DateInput(), required=False)
 
     def clean(self):
         data = super().clean()

@@ -82,18 +82,23 @@ def protection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "cases.record_protection", assessment.case)
     form = AssessmentForm(request.POST, team_id=assessment.case.team_id, user=request.user)
     plan = measure_formset(request.POST)
-    plan_errors: list = []
-    if form.is_valid() and plan.is_valid():
-        measures = [m for m in (f.as_input() for f in plan) if m]
+    plan_errors: list[str] = []
+    if form.is_valid():
+        measures = [m for m in (f.as_input() for f in plan if f.is_valid()) if m]
+        values = {"assessment": assessment, "user": request.user, "measures": measures, **form.cleaned_data}
         try:
-            protection.assessment_record(assessment=assessment, user=request.user, measures=measures, **form.cleaned_data)
+            if not plan.is_valid():
+                # Incomplete rows are marked at the rows; name every other problem now, not after the next try.
+                if error := protection.assessment_check(**values):
+                    error.error_dict.pop("measures", None)
+                    raise error
+            else:
+                protection.assessment_record(**values)
+                messages.success(request, _("The result of the assessment was recorded."))
+                return redirect("cases:protection_detail", assessment.pk)
         except ValidationError as error:
-            plan_errors = error.error_dict.pop("measures", []) if hasattr(error, "error_dict") else []
-            plan_errors = [m for e in plan_errors for m in e.messages]
+            plan_errors = [m for e in error.error_dict.pop("measures", []) for m in e.messages]
             apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The result of the assessment was recorded."))
-            return redirect("cases:protection_detail", assessment.pk)
     messages.error(request, _("Nothing was saved. Please check the highlighted entries."))
     context = _detail_context(request, assessment, form=form, plan=plan, plan_errors=plan_errors)
     return render(request, "cases/protection/detail.html", context, status=422)
