@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from juwe.access import get_visible_or_404, is_caseworker, visible
 from juwe.models import Provider, User
@@ -521,7 +522,7 @@ def upcoming_conference_rows(user) -> list[dict]:
         {
             "label": f"{timezone.localtime(c.starts_at):%d.%m.%Y %H:%M}" + (f" · {c.place}" if c.place else ""),
             "url": reverse("cases:conference_detail", args=[c.pk]),
-            "note": _g("%(n)s cases on the agenda") % {"n": c.n_items},
+            "note": ngettext("%(n)s case on the agenda", "%(n)s cases on the agenda", c.n_items) % {"n": c.n_items},
             "overdue": False,
         }
         for c in qs
