@@ -135,12 +135,12 @@ def review_record(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The review was recorded. Check the prefilled follow-up contract and "
                                             "change what the family wants changed."))
                 return redirect("cases:contract_edit", result.pk)
-        messages.error(request, _("Nothing was saved. Please check the highlighted entries."))
     context = {
         "contract": contract,
         "review": review,
         "form": form,
         "rows": form.goal_rows(reviews.earlier_scores(contract)) if form else [],
+        "overdue": review is None and reviews.is_overdue(contract),
     }
     return render(request, "cases/reviews/review.html", context, status=422 if form is not None and form.errors else 200)
 
