@@ -95,7 +95,7 @@ OVERHEAD = 6
 # The case page's parts from case file II (cases/_<part>_panel.html), queries each adds:
 CONFERENCE_PANEL = 2  # the case's conference items, their proposals (one prefetch)
 CONTRACTS_PANEL = 1  # the case's contracts with their providers, one query however many
-PROTECTION_PANEL = 0
+PROTECTION_PANEL = 1  # the case's assessments with their open measures (one query)
 DETAIL = OVERHEAD + 12 + CONFERENCE_PANEL + CONTRACTS_PANEL + PROTECTION_PANEL
 
 
