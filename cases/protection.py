@@ -41,6 +41,7 @@ from .models import (
 )
 from .services import _bump, _locked_case, _require_open
 
+MSG_RECEIVED_REQUIRED = _("Enter when the report was received.")
 MSG_RECEIVED_IN_FUTURE = _("The report cannot have been received in the future.")
 MSG_REPORTED_BY_REQUIRED = _("Say who made the report.")
 MSG_REPORT_REQUIRED = _("Record what was reported.")
@@ -104,7 +105,7 @@ def report_record(
     """Record a report of possible endangerment: opens an assessment due by its urgency and marks the case."""
     errors: dict[str, ValidationError] = {}
     if received_at is None:
-        errors["received_at"] = ValidationError(MSG_ASSESSED_AT_REQUIRED, code="received_at")
+        errors["received_at"] = ValidationError(MSG_RECEIVED_REQUIRED, code="received_at")
     elif received_at > timezone.now():
         errors["received_at"] = ValidationError(MSG_RECEIVED_IN_FUTURE, code="future")
     if not reported_by.strip():

@@ -256,3 +256,14 @@ def test_values_helper_is_valid(case, users):
     # The factory's defaults pass every rule (guards the tests above against false refusals).
     a = make_report(case, users.case_manager)
     assert protection.assessment_record(assessment=a, **assessment_values(users.case_manager, users.colleague)).result == "none"
+
+
+def test_report_without_time_or_text_names_each_field(case, users):
+    from cases.protection import MSG_RECEIVED_REQUIRED, MSG_REPORT_REQUIRED, MSG_REPORTED_BY_REQUIRED, MSG_URGENCY_REQUIRED
+
+    with pytest.raises(ValidationError) as error:
+        protection.report_record(case=case, user=users.case_manager, received_at=None, reported_by=" ", report="", urgency="")
+    assert error.value.message_dict == {
+        "received_at": [str(MSG_RECEIVED_REQUIRED)], "reported_by": [str(MSG_REPORTED_BY_REQUIRED)],
+        "report": [str(MSG_REPORT_REQUIRED)], "urgency": [str(MSG_URGENCY_REQUIRED)],
+    }
