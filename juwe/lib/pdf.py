@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from django.conf import settings
@@ -13,10 +14,28 @@ from juwe.audit import Action, audit_log
 
 PRINT_CSS = Path(settings.BASE_DIR) / "static" / "css" / "document.css"
 
+# Parsing the print stylesheet and loading the fonts cost about a fifth of a contract's render;
+# both are kept per thread (WeasyPrint's objects are not made for sharing between threads).
+_local = threading.local()
+
+
+def _weasy():
+    if not hasattr(_local, "css"):
+        from weasyprint import CSS  # imported late: WeasyPrint loads Pango on import
+        from weasyprint.text.fonts import FontConfiguration
+
+        _local.fonts = FontConfiguration()
+        _local.css = CSS(filename=str(PRINT_CSS), font_config=_local.fonts)
+        _local.mtime = PRINT_CSS.stat().st_mtime
+    elif settings.DEBUG and PRINT_CSS.stat().st_mtime != _local.mtime:
+        del _local.css  # edited stylesheet during development: parse it again
+        return _weasy()
+    return _local.css, _local.fonts
+
 
 def render_pdf(template: str, context: dict) -> bytes:
     """Render a document template (extending `documents/base.html`) to PDF bytes."""
-    from weasyprint import CSS, HTML  # imported late: WeasyPrint loads Pango on import
+    from weasyprint import HTML
 
     context = {
         "office_name": settings.JUWE_OFFICE_NAME,
@@ -25,7 +44,8 @@ def render_pdf(template: str, context: dict) -> bytes:
         **context,
     }
     html = render_to_string(template, context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[CSS(filename=str(PRINT_CSS))])
+    css, fonts = _weasy()
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css], font_config=fonts)
 
 
 def pdf_response(
