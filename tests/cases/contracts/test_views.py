@@ -57,11 +57,11 @@ def test_create_saves_draft_with_renumbered_goals(case, users, as_user):
 
 
 @pytest.mark.parametrize("overrides,message", [
-    ({"g-1-text": "", "g-1-indicator": "", "g-2-text": "", "t-0-goal": ""}, "at least one goal"),
-    ({"t-0-party": "other"}, "task for the family"),
-    ({"monthly_cost": "viel"}, "amount in euros"),
-    ({"monthly_cost": "-5,00"}, "cannot be negative"),
-    ({"approved_from": TODAY.isoformat(), "approved_until": (TODAY - dt.timedelta(days=1)).isoformat()}, "before its start"),
+    ({"g-1-text": "", "g-1-indicator": "", "g-2-text": "", "t-0-goal": ""}, "mindestens ein Ziel"),
+    ({"t-0-party": "other"}, "Aufgabe für die Familie"),
+    ({"monthly_cost": "viel"}, "Betrag in Euro"),
+    ({"monthly_cost": "-5,00"}, "können nicht negativ sein"),
+    ({"approved_from": TODAY.isoformat(), "approved_until": (TODAY - dt.timedelta(days=1)).isoformat()}, "vor ihrem Beginn"),
 ])
 def test_bad_input_is_refused_and_keeps_what_was_typed(case, users, as_user, overrides, message):
     client = as_user(users.case_manager)
