@@ -21,7 +21,7 @@ from django.db.models import Case as CaseWhen
 from django.db.models import Count, DateTimeField, F, Max, Prefetch, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -229,7 +229,7 @@ def item_add(*, conference: Conference, user: User, case: Case, presenter: User 
         if state == CaseState.COUNSELLING:
             services.case_transition(
                 case=case, user=user, to_state=CaseState.CONFERENCE,
-                note=_g("On the agenda of the case conference on %(date)s")
+                note=gettext("On the agenda of the case conference on %(date)s")
                 % {"date": f"{timezone.localtime(conf.starts_at):%d.%m.%Y}"},
             )
         position = (conf.items.aggregate(top=Max("position"))["top"] or 0) + 1
@@ -541,7 +541,7 @@ def returned_item_rows(user) -> list[dict]:
         {
             "label": item.case.reference,
             "url": reverse("cases:conference_item", args=[item.pk]),
-            "note": _g("veto in round %(round)s of the conference on %(date)s – start another round")
+            "note": gettext("veto in round %(round)s of the conference on %(date)s – start another round")
             % {"round": item.round, "date": f"{timezone.localtime(item.conference.starts_at):%d.%m.%Y}"},
             "overdue": False,
         }

@@ -6,6 +6,7 @@ hold the data and the invariants that belong to a single row.
 
 from __future__ import annotations
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
@@ -188,6 +189,17 @@ class Case(models.Model):
             models.Index(fields=["-opened_on", "-id"], name="case_opened_order_idx"),
             GinIndex(fields=["reference"], opclasses=["gin_trgm_ops"], name="case_reference_trgm"),
             GinIndex(fields=["member_names"], opclasses=["gin_trgm_ops"], name="case_member_names_trgm"),
+        ]
+        triggers = [
+            # Contracts carry the case's team and case manager (see Contract.team).
+            pgtrigger.Trigger(
+                name="case_owner_to_contracts",
+                when=pgtrigger.After,
+                operation=pgtrigger.UpdateOf("team_id", "case_manager_id"),
+                condition=pgtrigger.AnyChange("team", "case_manager"),
+                func="UPDATE cases_contract SET team_id = NEW.team_id, case_manager_id = NEW.case_manager_id "
+                "WHERE case_id = NEW.id; RETURN NULL;",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -664,6 +676,17 @@ class Contract(models.Model):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_note = models.TextField(_("reason for ending"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Copies of the case's team and case manager, kept by database triggers (on insert here, on
+    # reassignment in cases_case), so the review worklists read one index range per user and
+    # their work does not grow with the office's number of contracts.
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="+", blank=True, editable=False, db_index=False,
+        verbose_name=_("team"),
+    )
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", blank=True, editable=False,
+        db_index=False, verbose_name=_("responsible case manager"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("created by")
@@ -692,9 +715,20 @@ class Contract(models.Model):
             ),
         ]
         indexes = [
-            # Review worklist: a case manager's active contracts by the end of their approval.
             models.Index(fields=["state", "approved_until"], name="contract_state_until_idx"),
             models.Index(fields=["provider", "state"], name="contract_provider_state_idx"),
+            # Review worklists: a case manager's (a team's) active contracts by the end of approval.
+            models.Index(fields=["case_manager", "state", "approved_until"], name="contract_manager_due_idx"),
+            models.Index(fields=["team", "state", "approved_until"], name="contract_team_due_idx"),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="contract_copies_case_owner",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Insert | pgtrigger.UpdateOf("case_id"),
+                func="SELECT c.team_id, c.case_manager_id INTO NEW.team_id, NEW.case_manager_id "
+                "FROM cases_case c WHERE c.id = NEW.case_id; RETURN NEW;",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from juwe import worklist
@@ -430,7 +430,7 @@ def trend_svg(assessments, chart_id: str = "safety-trend", described_by: str = "
          for (x, yy), a in zip(coords, points, strict=True)),
     )
     first, last = points[0], points[-1]
-    description = _g("Safety scale from %(first)s (%(first_date)s) to %(last)s (%(last_date)s) over %(n)s assessments.") % {
+    description = gettext("Safety scale from %(first)s (%(first_date)s) to %(last)s (%(last_date)s) over %(n)s assessments.") % {
         "first": first.safety_scale, "first_date": f"{timezone.localtime(first.received_at):%d.%m.%Y}",
         "last": last.safety_scale, "last_date": f"{timezone.localtime(last.received_at):%d.%m.%Y}", "n": len(points),
     }
@@ -439,7 +439,7 @@ def trend_svg(assessments, chart_id: str = "safety-trend", described_by: str = "
         'aria-labelledby="{id}-title {id}-desc"{described} class="safety-trend">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{grid}{labels}'
         '<polyline points="{line}" fill="none" stroke="#0b4f8a" stroke-width="2.5"/>{dots}</svg>',
-        w=CHART_W, h=CHART_H, id=chart_id, title=_g("Safety scale (0–10) over the § 8a assessments"), desc=description,
+        w=CHART_W, h=CHART_H, id=chart_id, title=gettext("Safety scale (0–10) over the § 8a assessments"), desc=description,
         described=format_html(' aria-describedby="{}"', described_by) if described_by else "",
         grid=grid, labels=labels, line=" ".join(f"{n(x)},{n(yy)}" for x, yy in coords), dots=dots,
     )

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -180,12 +180,13 @@ def reviews_due(user: User, today: dt.date | None = None) -> QuerySet:
     """Active contracts without a review whose approval ends within 28 days or has ended: those of
     the cases the user manages (a team lead: the team's), the earliest end first.
 
-    One query that reads the (state, approved_until) index up to the worklist's limit."""
+    One query over one index range – (case manager | team, state, approved_until), columns the
+    database copies from the case – so its work follows the user's due contracts, not the office's."""
     today = today or timezone.localdate()
     qs = visible(user, Contract).filter(
         state=CS.ACTIVE, approved_until__lte=today + dt.timedelta(days=REVIEW_LEAD_DAYS), review__isnull=True
     )
-    qs = qs.filter(case__team_id=user.team_id) if user.has_role(Role.TEAM_LEAD) else qs.filter(case__case_manager=user)
+    qs = qs.filter(team_id=user.team_id) if user.has_role(Role.TEAM_LEAD) else qs.filter(case_manager=user)
     return (
         qs.select_related("case")
         .only("id", "help_type", "approved_until", "case__reference")
@@ -203,7 +204,7 @@ def review_worklist_rows(user: User) -> list[dict]:
             note = ngettext("approval ended on %(date)s – review %(days)s day overdue",
                             "approval ended on %(date)s – review %(days)s days overdue", -days)
         elif days == 0:
-            note = _gettext("approval ends today (%(date)s)")
+            note = gettext("approval ends today (%(date)s)")
         else:
             note = ngettext("approval ends on %(date)s – %(days)s day left",
                             "approval ends on %(date)s – %(days)s days left", days)
@@ -232,10 +233,10 @@ def provider_worklist_rows(user: User) -> list[dict]:
     rows = []
     for c in qs:
         if c.next_due:
-            note = _gettext("next task due %(date)s: %(who)s – %(what)s") % {
+            note = gettext("next task due %(date)s: %(who)s – %(what)s") % {
                 "date": f"{c.next_due:%d.%m.%Y}", "who": c.next_who, "what": _short(c.next_what)}
         else:
-            note = _gettext("approved until %(date)s") % {"date": f"{c.approved_until:%d.%m.%Y}"}
+            note = gettext("approved until %(date)s") % {"date": f"{c.approved_until:%d.%m.%Y}"}
         if c.state == CS.SIGNED:
             note = f"{note} ({c.get_state_display()})"
         rows.append({"label": f"{c.case.reference} – {c.get_help_type_display()}",
@@ -364,7 +365,7 @@ def _clean_ratings(goals, ratings: dict, errors: _Errors) -> list[tuple]:
 
 
 def _end_help(contract: Contract, user: User, review: Review) -> Contract:
-    reason = _gettext("Ended after the review of %(date)s.") % {"date": f"{review.held_on:%d.%m.%Y}"}
+    reason = gettext("Ended after the review of %(date)s.") % {"date": f"{review.held_on:%d.%m.%Y}"}
     ended = contracts.contract_end(contract=contract, user=user, ended_on=review.held_on,
                                    note="\n".join(filter(None, [reason, review.note])))
     case = contract.case

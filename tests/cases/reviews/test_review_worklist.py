@@ -72,3 +72,16 @@ def test_worklist_query_count_does_not_grow(users, org, help_case, django_assert
         assert len(review_worklist_rows(users.case_manager)) == 10
     with django_assert_num_queries(1):
         assert len(review_worklist_rows(users.team_lead)) == 10
+
+
+def test_the_worklist_follows_the_case_when_it_is_reassigned(users, help_case):
+    # Contracts carry a copy of their case's case manager (database triggers); reassigning the case
+    # moves its due review to the new case manager's worklist at once.
+    from cases import services
+
+    contract = _ends_in(help_case, 5)
+    assert list(reviews_due(users.case_manager)) == [contract] and list(reviews_due(users.colleague)) == []
+    help_case.refresh_from_db()
+    services.case_assign(case=help_case, user=users.team_lead, case_manager=users.colleague, version=help_case.version)
+    assert list(reviews_due(users.case_manager)) == [] and list(reviews_due(users.colleague)) == [contract]
+    assert list(reviews_due(users.team_lead)) == [contract]
