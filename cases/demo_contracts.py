@@ -178,8 +178,10 @@ def _parts(ctx: SeedContext, rng, contracts: list[Contract], members: dict[int, 
         parties = [TaskParty.FAMILY, TaskParty.FAMILY, TaskParty.OFFICE]
         parties += [TaskParty.PROVIDER, TaskParty.PROVIDER] if c.provider_id else []
         parties += [TaskParty.OTHER] if rng.random() < 0.5 else []
+        # Each party's tasks differ (a family has two tasks, not the same one twice).
+        picks = {party: rng.sample(TASKS[party], parties.count(party)) for party in dict.fromkeys(parties)}
         for pos, party in enumerate(parties, start=1):
-            who, what, due = rng.choice(TASKS[party])
+            who, what, due = picks[party].pop()
             fill = {"name": name, "child": child, "cm": c.case.case_manager.last_name}
             planned.append((ContractTask(contract=c, position=pos, party=party, who=who.format(**fill),
                                          what=what.format(**fill), due=due), rng.choice(contract_goals)))
