@@ -138,7 +138,8 @@ def _contract(rng, case, state, start, lead, lead_providers, all_providers, now)
     until = default_approval_end(start)
     signed = state != CS.DRAFT
     return Contract(
-        case=case, state=state, talk_on=start, talk_place=rng.choice(PLACES),
+        case=case, team_id=case.team_id, case_manager_id=case.case_manager_id,  # bulk insert: no save()
+        state=state, talk_on=start, talk_place=rng.choice(PLACES),
         own_proposal="" if rng.random() < 0.7 else "Die Familie wünscht sich Hilfe, die nachmittags kommt.",
         help_type=help_type, provider_id=provider if help_type != HelpType.DISTRICT else None,
         provider_wish=rng.choice(["", "Die Familie kennt den Träger aus dem Stadtteilhaus.",

@@ -676,9 +676,9 @@ class Contract(models.Model):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_note = models.TextField(_("reason for ending"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    # Copies of the case's team and case manager, kept by database triggers (on insert here, on
-    # reassignment in cases_case), so the review worklists read one index range per user and
-    # their work does not grow with the office's number of contracts.
+    # Copies of the case's team and case manager, so the review worklists read one index range per
+    # user and their work does not grow with the office's number of contracts. Set on insert
+    # (save() below; bulk inserts set them), kept on reassignment by the trigger on cases_case.
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="+", blank=True, editable=False, db_index=False,
         verbose_name=_("team"),
@@ -721,18 +721,14 @@ class Contract(models.Model):
             models.Index(fields=["case_manager", "state", "approved_until"], name="contract_manager_due_idx"),
             models.Index(fields=["team", "state", "approved_until"], name="contract_team_due_idx"),
         ]
-        triggers = [
-            pgtrigger.Trigger(
-                name="contract_copies_case_owner",
-                when=pgtrigger.Before,
-                operation=pgtrigger.Insert | pgtrigger.UpdateOf("case_id"),
-                func="SELECT c.team_id, c.case_manager_id INTO NEW.team_id, NEW.case_manager_id "
-                "FROM cases_case c WHERE c.id = NEW.case_id; RETURN NEW;",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.case} – {self.get_help_type_display()} ({self.approved_from:%d.%m.%Y})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and (self.team_id is None or self.case_manager_id is None):
+            self.team_id, self.case_manager_id = self.case.team_id, self.case.case_manager_id
+        super().save(*args, **kwargs)
 
 
 class ContractParticipant(models.Model):

@@ -19,8 +19,11 @@ from .models import (
     CaseState,
     Classification,
     ClassificationChange,
+    ConferenceItem,
     Contact,
+    Contract,
     Person,
+    ProtectionAssessment,
     StateChange,
 )
 
@@ -92,7 +95,8 @@ class HistoryEntry:
 
 
 def case_history(case: Case) -> list[HistoryEntry]:
-    """State changes and classifications in one timeline, newest first."""
+    """State changes, classifications, conference decisions, contracts and § 8a assessments in one
+    timeline, newest first (one query per kind, however long the file)."""
     entries = []
     for change in StateChange.objects.filter(case=case).select_related("changed_by"):
         if not change.from_state:
@@ -107,7 +111,51 @@ def case_history(case: Case) -> list[HistoryEntry]:
     for change in ClassificationChange.objects.filter(case=case).select_related("changed_by"):
         text = _("Classification: %(value)s") % {"value": change.get_classification_display()}
         entries.append(HistoryEntry(change.changed_at, str(change.changed_by or ""), text, change.reason))
+    entries += _conference_history(case) + _contract_history(case) + _protection_history(case)
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def _conference_history(case: Case) -> list[HistoryEntry]:
+    items = ConferenceItem.objects.filter(case=case, decided_at__isnull=False)
+    return [
+        HistoryEntry(
+            item.decided_at, "", _("Case conference: decided by consensus (round %(round)s)") % {"round": item.round},
+            item.decision_note,
+        )
+        for item in items
+    ]
+
+
+def _contract_history(case: Case) -> list[HistoryEntry]:
+    entries = []
+    for k in Contract.objects.filter(case=case).select_related("signed_recorded_by", "approved_by"):
+        label = k.get_help_type_display()
+        if k.signed_recorded_at:
+            entries.append(HistoryEntry(k.signed_recorded_at, str(k.signed_recorded_by or ""),
+                                        _("Contract signed: %(help)s") % {"help": label}))
+        if k.approved_at:
+            window = f"{k.approved_from:%d.%m.%Y} – {k.approved_until:%d.%m.%Y}"
+            entries.append(HistoryEntry(k.approved_at, str(k.approved_by or ""),
+                                        _("Contract approved: %(help)s") % {"help": label}, window))
+        if k.ended_on:
+            at = timezone.make_aware(dt.datetime.combine(k.ended_on, dt.time(23, 59)))
+            entries.append(HistoryEntry(at, "", _("Contract ended: %(help)s") % {"help": label}, k.end_note))
+    return entries
+
+
+def _protection_history(case: Case) -> list[HistoryEntry]:
+    entries = []
+    for a in ProtectionAssessment.objects.filter(case=case).select_related("created_by", "completed_by"):
+        entries.append(HistoryEntry(a.received_at, str(a.created_by or ""),
+                                    _("§ 8a report received (%(urgency)s)") % {"urgency": a.get_urgency_display()},
+                                    a.reported_by))
+        if a.result and a.assessed_at:
+            entries.append(HistoryEntry(
+                a.assessed_at, str(a.completed_by or ""),
+                _("§ 8a result: %(result)s, safety scale %(scale)s") % {
+                    "result": a.get_result_display(), "scale": a.safety_scale},
+            ))
+    return entries
 
 
 def children_ages(case: Case, on: dt.date | None = None) -> list[int]:

@@ -54,8 +54,4 @@ class Migration(migrations.Migration):
             model_name='case',
             trigger=pgtrigger.compiler.Trigger(name='case_owner_to_contracts', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."case_manager_id" IS DISTINCT FROM (NEW."case_manager_id") OR OLD."team_id" IS DISTINCT FROM (NEW."team_id"))', func='UPDATE cases_contract SET team_id = NEW.team_id, case_manager_id = NEW.case_manager_id WHERE case_id = NEW.id; RETURN NULL;', hash='9577d0fe0af65bae2b9039145db8f3170cdbe578', operation='UPDATE OF "team_id", "case_manager_id"', pgid='pgtrigger_case_owner_to_contracts_ec493', table='cases_case', when='AFTER')),
         ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='contract',
-            trigger=pgtrigger.compiler.Trigger(name='contract_copies_case_owner', sql=pgtrigger.compiler.UpsertTriggerSql(func='SELECT c.team_id, c.case_manager_id INTO NEW.team_id, NEW.case_manager_id FROM cases_case c WHERE c.id = NEW.case_id; RETURN NEW;', hash='eb2823cbf0cd3ac83e2f293755e3009a775b03f1', operation='INSERT OR UPDATE OF "case_id"', pgid='pgtrigger_contract_copies_case_owner_ca1bb', table='cases_contract', when='BEFORE')),
-        ),
     ]

@@ -96,7 +96,9 @@ OVERHEAD = 6
 CONFERENCE_PANEL = 2  # the case's conference items, their proposals (one prefetch)
 CONTRACTS_PANEL = 1  # the case's contracts with their providers, one query however many
 PROTECTION_PANEL = 1  # the case's assessments with their open measures (one query)
-DETAIL = OVERHEAD + 12 + CONFERENCE_PANEL + CONTRACTS_PANEL + PROTECTION_PANEL
+# The history also lists conference decisions, contracts and § 8a assessments: one query each.
+HISTORY_CASE_FILE_II = 3
+DETAIL = OVERHEAD + 12 + HISTORY_CASE_FILE_II + CONFERENCE_PANEL + CONTRACTS_PANEL + PROTECTION_PANEL
 
 
 def test_case_list_query_count_is_constant(as_user, users, org, django_assert_max_num_queries):

@@ -32,11 +32,13 @@ def insert_contracts(first: int, last: int, own_team_id: int, provider_a: int, p
         cursor.execute(f"""
             INSERT INTO cases_contract (case_id, state, talk_on, talk_place, own_proposal, help_type, provider_id,
                 provider_wish, approved_from, approved_until, hours_per_week, monthly_cost, internal_note, signed_on,
-                approved_at, approved_by_id, ended_on, end_note, version, created_at, updated_at, created_by_id)
+                approved_at, approved_by_id, ended_on, end_note, version, created_at, updated_at, created_by_id,
+                team_id, case_manager_id)
             SELECT c.id, CASE WHEN c.state = 'help' THEN 'active' ELSE 'ended' END, u.until - 181, 'Wohnung der Familie',
                 'Familienhilfe', '31', CASE WHEN c.team_id = {own_team_id} THEN {provider_a} ELSE {provider_b} END, '',
                 u.until - 181, u.until, 6, 2150, 'intern', u.until - 181, now(), {approver},
-                CASE WHEN c.state = 'help' THEN NULL ELSE u.until - 181 + 30 END, '', 1, now(), now(), c.case_manager_id
+                CASE WHEN c.state = 'help' THEN NULL ELSE u.until - 181 + 30 END, '', 1, now(), now(), c.case_manager_id,
+                c.team_id, c.case_manager_id
             FROM cases_case c CROSS JOIN LATERAL (SELECT current_date + ((c.id * 7) %% 211 - 40)::int AS until) u
             WHERE c.id BETWEEN %(lo)s AND %(hi)s AND c.state IN ('help', 'closed')
         """, params)
