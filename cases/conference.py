@@ -99,14 +99,6 @@ def eligible_participant_users(team) -> QuerySet:
     return User.objects.filter(q, is_active=True).distinct().order_by("last_name", "first_name")
 
 
-def team_caseworkers(team) -> QuerySet:
-    return (
-        User.objects.filter(team_id=team.pk, is_active=True, groups__name__in=[Role.CASE_MANAGER, Role.TEAM_LEAD])
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
-
-
 def _function_of(user: User, team) -> str | None:
     """The function a user takes part in, or None when the user may not take part."""
     if user.team_id == team.pk and user.has_role(Role.TEAM_LEAD):

@@ -12,6 +12,7 @@ from juwe.models import Provider, User
 
 from . import conference
 from .forms import DateTimeInput, UniqueIds
+from .selectors import team_caseworkers
 from .models import Case, ConferenceIdea, ConferenceItem, ConferenceParticipant, HelpProposal, ParticipantFunction, Vote
 
 
@@ -28,7 +29,7 @@ class ConferenceForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chair"].queryset = conference.team_caseworkers(team)
+        self.fields["chair"].queryset = team_caseworkers(team.pk)
         if not self.is_bound and "starts_at" not in self.initial:
             # The next full hour; teams usually meet in the morning, the user adjusts it.
             now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
@@ -76,7 +77,7 @@ class ItemAddForm(UniqueIds, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = conference.agenda_cases(user, conf)
         self.fields["case"].label_from_instance = lambda c: f"{c.reference} ({c.get_state_display()})"
-        self.fields["presenter"].queryset = conference.team_caseworkers(conf.team)
+        self.fields["presenter"].queryset = team_caseworkers(conf.team_id)
 
 
 class PresentationForm(UniqueIds, forms.ModelForm):
@@ -96,7 +97,7 @@ class PresentationForm(UniqueIds, forms.ModelForm):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["presenter"].queryset = conference.team_caseworkers(team)
+        self.fields["presenter"].queryset = team_caseworkers(team.pk)
 
 
 class PerspectivesForm(UniqueIds, forms.ModelForm):

@@ -26,7 +26,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import rules
 from django.core.exceptions import ValidationError
@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from juwe.access import is_caseworker, is_provider_staff, is_team_lead, visible
+from juwe.lib.money import to_money
 from juwe.models import User
 from juwe.roles import Role
 
@@ -51,7 +52,6 @@ from .models import (
     ContractTask,
     HelpProposal,
     HelpType,
-    ItemStatus,
     TaskParty,
 )
 
@@ -100,13 +100,6 @@ MSG_STALE = _(
 # --- Dates ----------------------------------------------------------------------------------------
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later; the month's last day where that day does not exist."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def default_approval_end(start: dt.date, months: int = APPROVAL_MONTHS) -> dt.date:
     """End of an approval of `months` from `start` (§ 188 BGB): the day before the same day number
     `months` later (1 Jan → 30 Jun); if that month lacks the day, its last day (31 Aug → 28/29 Feb)."""
@@ -126,14 +119,15 @@ def _today() -> dt.date:
 
 
 @rules.predicate
-def _of_own_team(user, contract) -> bool:
-    return contract is None or contract.case.team_id == user.team_id
+def of_case_team(user, contract) -> bool:
+    """The contract belongs to a case of the user's team (shared by the reviews' permissions)."""
+    return contract is None or contract.team_id == user.team_id
 
 
 rules.add_perm("cases.view_contract", is_caseworker | is_provider_staff)
 rules.add_perm("cases.view_contract_internal", is_caseworker)  # the internal note, the case link
-rules.add_perm("cases.change_contract", is_caseworker & _of_own_team)
-rules.add_perm("cases.approve_contract", is_team_lead & _of_own_team)
+rules.add_perm("cases.change_contract", is_caseworker & of_case_team)
+rules.add_perm("cases.approve_contract", is_team_lead & of_case_team)
 
 
 # --- Validation -----------------------------------------------------------------------------------
@@ -148,19 +142,15 @@ def _money(value, field: str, errors: dict, *, required: bool, negative_msg) -> 
         if required:
             errors.setdefault(field, []).append(ValidationError(MSG_COST_NOT_A_NUMBER, code="cost"))
         return None
-    if isinstance(value, float):  # never money from float
-        value = str(value)
     try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        amount = None
-    if amount is None or not amount.is_finite():
+        amount = to_money(str(value) if isinstance(value, float) else value)
+    except (TypeError, ValueError):  # to_money also refuses NaN and infinity
         errors.setdefault(field, []).append(ValidationError(MSG_COST_NOT_A_NUMBER, code="not_a_number"))
         return None
     if amount < 0:
         errors.setdefault(field, []).append(ValidationError(negative_msg, code="negative"))
         return None
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 def _clean(case: Case, data: dict, participants: list[dict], goals: list[dict], tasks: list[dict]) -> dict:
@@ -411,10 +401,8 @@ def contract_end(*, contract: Contract, user: User, ended_on: dt.date, note: str
 
 def decided_proposals_qs(case: Case) -> QuerySet:
     """The help proposals the case's conference decided on; the family chooses among them."""
-    try:
-        from .conference import decided_proposals
-    except ImportError:  # the conference part provides it; until then the same query
-        return HelpProposal.objects.filter(item__case=case, item__status=ItemStatus.DECIDED)
+    from .conference import decided_proposals  # late: conference imports the case services too
+
     return decided_proposals(case)
 
 
@@ -515,7 +503,7 @@ def contracts_awaiting_approval(user: User) -> list[dict]:
     One query however many there are."""
     qs = (
         visible(user, Contract)
-        .filter(state=CS.SIGNED, case__team_id=user.team_id)
+        .filter(state=CS.SIGNED, team_id=user.team_id)
         .select_related("case", "provider")
         .only("id", "help_type", "signed_on", "approved_from", "case__reference", "provider__name")
         .order_by("signed_on", "id")[:WORKLIST_LIMIT]

@@ -21,7 +21,7 @@ from juwe.lib.seeding import SeedContext
 from juwe.models import Provider, Team, User
 from juwe.roles import Role
 
-from .conference import team_caseworkers
+from .selectors import team_caseworkers
 from .models import (
     Case,
     CaseState,
@@ -109,7 +109,7 @@ def _starts_at(n: int) -> dt.datetime:
 def _seed_team(ctx: SeedContext, team: Team) -> None:
     planned = (CONFERENCES_DEMO_TEAM if team.code == DEMO_TEAM_CODE else CONFERENCES_OTHER_TEAMS) * ctx.scale
     existing = Conference.objects.filter(team=team).count()
-    staff = list(team_caseworkers(team))
+    staff = list(team_caseworkers(team.pk))
     if existing >= planned or not staff:
         return
     free = Case.objects.filter(team=team, state__in=[CaseState.CONFERENCE, CaseState.HELP], conference_items__isnull=True)

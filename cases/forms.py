@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from juwe.access import district_scope
 from juwe.models import District, User
-from juwe.roles import Role
 
 from .models import (
     Case,
@@ -23,6 +22,7 @@ from .models import (
     NetworkPerson,
     ResourceEntry,
 )
+from .selectors import team_caseworkers
 
 MSG_NAME_REQUIRED = _("Enter first and last name.")
 
@@ -170,11 +170,7 @@ class AssignForm(VersionedForm):
 
     def __init__(self, *args, team_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case_manager"].queryset = (
-            User.objects.filter(team_id=team_id, is_active=True, groups__name__in=[Role.CASE_MANAGER, Role.TEAM_LEAD])
-            .distinct()
-            .order_by("last_name", "first_name")
-        )
+        self.fields["case_manager"].queryset = team_caseworkers(team_id)
 
 
 class ContactForm(UniqueIds, forms.ModelForm):

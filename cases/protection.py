@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -312,15 +312,6 @@ def measure_done(*, measure: ProtectionMeasure, user: User, done_on: dt.date) ->
 
 
 # --- Selectors ----------------------------------------------------------------------------------
-
-
-def assessors_for(team_id: int) -> QuerySet:
-    """Who can be named as assessing professional: active case managers and team leads of the team."""
-    return (
-        User.objects.filter(team_id=team_id, is_active=True, groups__name__in=ASSESSOR_ROLES)
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
 
 
 def case_assessments(user, case: Case) -> list[ProtectionAssessment]:

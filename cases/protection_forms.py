@@ -11,7 +11,8 @@ from .forms import DateInput, DateTimeInput
 from juwe.models import User
 
 from .models import ProtectionResult, Urgency
-from .protection import MSG_MEASURE_INCOMPLETE, MeasureInput, assessors_for
+from .protection import MSG_MEASURE_INCOMPLETE, MeasureInput
+from .selectors import team_caseworkers
 
 YES_NO = [("yes", _("yes")), ("no", _("no"))]
 SCALE = [(str(n), str(n)) for n in range(11)]
@@ -85,7 +86,7 @@ class AssessmentForm(forms.Form):
 
     def __init__(self, *args, team_id: int, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["professionals"].queryset = assessors_for(team_id)
+        self.fields["professionals"].queryset = team_caseworkers(team_id)
         if not self.is_bound:
             self.initial.setdefault("professionals", [user.pk])
             self.initial.setdefault("assessed_at", timezone.localtime().replace(second=0, microsecond=0))

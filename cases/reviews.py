@@ -73,17 +73,12 @@ MSG_OTHER_ACTIVE = _(
 
 
 @rules.predicate
-def _of_case_team(user, contract) -> bool:
-    return contract is None or contract.case.team_id == user.team_id
-
-
-@rules.predicate
 def _of_own_provider(user, contract) -> bool:
     return contract is None or (bool(user.provider_id) and contract.provider_id == user.provider_id)
 
 
-rules.add_perm("cases.add_task_note", (is_caseworker & _of_case_team) | (is_provider_staff & _of_own_provider))
-rules.add_perm("cases.record_review", is_caseworker & _of_case_team)
+rules.add_perm("cases.add_task_note", (is_caseworker & contracts.of_case_team) | (is_provider_staff & _of_own_provider))
+rules.add_perm("cases.record_review", is_caseworker & contracts.of_case_team)
 rules.add_perm("cases.view_review_worklist", is_caseworker)
 rules.add_perm("cases.provider_contracts", is_provider_staff)  # their menu entry and worklist
 

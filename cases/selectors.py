@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from juwe.access import get_visible_or_404, visible
+from juwe.models import User
+from juwe.roles import CASEWORK_ROLES
 
 from .models import (
     Case,
@@ -30,6 +32,16 @@ from .models import (
 INTAKE_REVIEW_CONTACTS = 5  # from here an undecided intake belongs on the worklist
 INTAKE_OVERDUE_CONTACTS = 10  # from here it is overdue
 WORKLIST_LIMIT = 50  # worklists show the most urgent rows; the case list has the rest
+
+
+def team_caseworkers(team_id: int) -> QuerySet:
+    """Active case managers and team leads of a team: who can be responsible for a case, chair or
+    present in a case conference, or assess a § 8a report."""
+    return (
+        User.objects.filter(team_id=team_id, is_active=True, groups__name__in=CASEWORK_ROLES)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def cases_visible_to(user) -> QuerySet:

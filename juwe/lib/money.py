@@ -10,9 +10,12 @@ def to_money(value) -> Decimal:
     if isinstance(value, float):
         raise TypeError("Money must not be built from float; pass a str or Decimal.")
     try:
-        return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+        amount = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
     except InvalidOperation as exc:
         raise ValueError(f"Not an amount: {value!r}") from exc
+    if not amount.is_finite():  # "NaN" quantizes without a signal
+        raise ValueError(f"Not an amount: {value!r}")
+    return amount
 
 
 def format_eur(value) -> str:

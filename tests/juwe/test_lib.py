@@ -24,6 +24,12 @@ def test_money_refuses_float():
     assert to_money("2.675") == Decimal("2.68")  # ROUND_HALF_UP, not banker's rounding
 
 
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "zwölf"])
+def test_money_refuses_what_is_no_amount(value):
+    with pytest.raises(ValueError):
+        to_money(value)
+
+
 def test_csv_uses_semicolons_german_numbers_and_a_bom():
     data = to_csv(["Name", "Betrag"], [["Müller; Anna", Decimal("12.50")]]).decode("utf-8")
     assert data.startswith("\ufeffName;Betrag")

@@ -219,3 +219,9 @@ def test_end_before_start_refused(case, users):
                                ended_on=contract.approved_from - dt.timedelta(days=1))
     assert "ended_on" in exc.value.message_dict
     assert Contract.objects.get(pk=contract.pk).state == ContractState.ACTIVE
+
+
+def test_cost_is_rounded_to_the_cent_half_up(case, users):
+    # The office's one rounding rule (juwe.lib.money): 0.005 goes up, not to the even cent.
+    contract = make_contract(case, users.case_manager, monthly_cost="1250.005")
+    assert contract.monthly_cost == Decimal("1250.01")
