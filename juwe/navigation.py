@@ -26,9 +26,14 @@ def register(item: NavItem) -> None:
 
 
 def items_for(user, current_path: str = "") -> list[dict]:
-    menu = []
-    for item in _ITEMS:
-        if user.has_perm(item.perm):
-            url = reverse(item.url_name)
-            menu.append({"label": item.label, "url": url, "active": current_path.startswith(url) and url != "/"})
+    menu = [
+        {"label": item.label, "url": reverse(item.url_name), "active": False}
+        for item in _ITEMS
+        if user.has_perm(item.perm)
+    ]
+    # One entry is the current page: the longest URL the path starts with (/faelle/fallbesprechungen/
+    # marks "Fallbesprechungen", not also "Fälle").
+    matches = [entry for entry in menu if entry["url"] != "/" and current_path.startswith(entry["url"])]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return menu

@@ -57,3 +57,9 @@ def test_home_query_count(as_user, users, who, budget, django_assert_max_num_que
     client = as_user(getattr(users, who))
     with django_assert_max_num_queries(budget):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_menu_marks_only_the_most_specific_entry_as_current(as_user, users):
+    page = as_user(users.case_manager).get(reverse("cases:conference_list")).text
+    assert page.count('aria-current="page"') == 1
+    assert 'href="/faelle/fallbesprechungen/" aria-current="page"' in page
