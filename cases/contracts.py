@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from juwe.access import is_caseworker, is_provider_staff, is_team_lead, visible
+from juwe.access import get_visible_or_404, is_caseworker, is_provider_staff, is_team_lead, visible
 from juwe.lib.money import to_money
 from juwe.models import User
 from juwe.roles import Role
@@ -417,8 +417,6 @@ def contracts_for_case(case: Case) -> QuerySet:
 
 def contract_detail(user: User, pk: int) -> Contract:
     """One contract in the user's scope (404 outside) with its case, provider and people."""
-    from juwe.access import get_visible_or_404
-
     qs = Contract.objects.select_related(
         "case", "case__district", "case__team", "provider", "proposal", "previous", "signed_recorded_by",
         "approved_by",

@@ -26,7 +26,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from juwe.access import is_caseworker, is_provider_staff, visible
+from juwe.access import get_visible_or_404, is_caseworker, is_provider_staff, visible
 from juwe.models import User
 from juwe.roles import Role
 
@@ -99,8 +99,6 @@ def contract_list(user: User) -> QuerySet:
 
 def provider_contract(user: User, pk: int) -> Contract:
     """One contract for the provider's page: only the fields it may show (never the internal note)."""
-    from juwe.access import get_visible_or_404
-
     qs = Contract.objects.select_related("case", "case__case_manager", "provider").only(
         "id", "state", "talk_on", "talk_place", "help_type", "approved_from", "approved_until", "hours_per_week",
         "monthly_cost", "signed_on", "ended_on", "previous_id", "provider_id", "provider__name",
