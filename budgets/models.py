@@ -26,7 +26,9 @@ DEFAULT_COUNTY_RATE = Decimal("70.00")
 
 class Area(models.TextChoices):
     YOUTH_HELP = "youth_help", _("Youth help")
-    INTEGRATION_HELP = "integration_help", _("Integration help for children")
+    # Integration help for children with a physical or intellectual disability (SGB IX) – a legal
+    # area of its own. § 35a SGB VIII (mental disability) is youth help and is booked there.
+    INTEGRATION_HELP = "integration_help", _("Integration help (SGB IX)")
 
 
 class CostCategory(models.TextChoices):
@@ -164,6 +166,23 @@ class CostEntry(models.Model):
         verbose_name=_("micro-project"), help_text=_("The micro-project the cost belongs to, if any."),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # § 36a SGB VIII: a cost booked on a case needs a help the office decided – an approved contract
+    # covering the service date, or a taking into care (§ 42) recorded in a § 8a assessment. Only
+    # economic youth aid may book without one, and only with a reason (listed as an exception).
+    service_date = models.DateField(
+        _("service date"), null=True, blank=True, help_text=_("Date the help was given; empty: the booking date."),
+    )
+    contract = models.ForeignKey(
+        "cases.Contract", on_delete=models.PROTECT, null=True, blank=True, related_name="cost_entries",
+        verbose_name=_("contract (legal basis)"),
+    )
+    protection = models.ForeignKey(
+        "cases.ProtectionAssessment", on_delete=models.PROTECT, null=True, blank=True, related_name="cost_entries",
+        verbose_name=_("taking into care (legal basis)"),
+    )
+    exception_reason = models.CharField(
+        _("reason for booking without a legal basis"), max_length=300, blank=True, db_default="",
+    )
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by",
         verbose_name=_("reverses entry"),
@@ -238,6 +257,11 @@ class Settlement(models.Model):
     remainder = models.DecimalField(_("remainder"), **MONEY)
     provider_share = models.DecimalField(_("provider share"), **MONEY)
     county_share = models.DecimalField(_("county share"), **MONEY)
+    # What was paid to the provider and what follows from it: payment = actual costs + provider
+    # share − instalments paid. Positive: the office pays the rest; negative: the provider refunds.
+    # Empty only for settlements prepared before these figures were kept.
+    instalments_paid = models.DecimalField(_("instalments paid"), null=True, blank=True, **MONEY)
+    payment = models.DecimalField(_("resulting payment"), null=True, blank=True, **MONEY)
     prepared_at = models.DateTimeField(_("prepared"))
     prepared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("prepared by")
