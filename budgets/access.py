@@ -77,6 +77,8 @@ rules.add_perm("budgets.view_settlement", is_finance | is_provider_staff)
 rules.add_perm("budgets.view_cost_entries", is_finance)
 rules.add_perm("budgets.export_cost_entries", is_finance)
 rules.add_perm("budgets.book_costs", is_economic_aid)
+# § 36a SGB VIII exceptions: a cost on a case without an approved contract or § 42, with a reason.
+rules.add_perm("budgets.book_without_legal_basis", is_economic_aid)
 rules.add_perm("budgets.pay_instalments", is_economic_aid)
 rules.add_perm("budgets.set_budget", is_leadership)
 rules.add_perm("budgets.prepare_settlement", is_economic_aid)

@@ -42,8 +42,9 @@ def projection_svg(position, chart_id: str = "projection", width: int = WIDTH) -
     top = _ticks(max(max(values), Decimal("1")) * Decimal("1.05"))[-1]
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
-    def x(month: int) -> str:
-        return f"{LEFT + (month - 0.5) * plot_w / 12:.1f}"
+    def x(month) -> str:
+        """The x of a point in time, in months from 1 January (a month's end: its number)."""
+        return f"{LEFT + float(month) * plot_w / 12:.1f}"
 
     def y(value: Decimal, shift: float = 0) -> str:
         return f"{TOP + plot_h - float(value / top) * plot_h + shift:.1f}"
@@ -56,10 +57,17 @@ def projection_svg(position, chart_id: str = "projection", width: int = WIDTH) -
     )
     labels = format_html_join(
         "", '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#505a64">{}</text>',
-        ((x(m), HEIGHT - BOTTOM + 16, MONTHS[m - 1]) for m in range(1, 13)),
+        ((x(m - 0.5), HEIGHT - BOTTOM + 16, MONTHS[m - 1]) for m in range(1, 13)),
     )
-    actual = " ".join(f"{x(p.month)},{y(p.actual)}" for p in points if p.actual is not None)
-    projected = " ".join(f"{x(p.month)},{y(p.projected)}" for p in points if p.projected is not None)
+    # Booked: from 1 January through the end of each completed month to today. Projection: from
+    # today through the end of each month to come (the same figures as the table beside the chart).
+    today = position.elapsed
+    booked = [(Decimal(0), Decimal(0))] + [
+        (Decimal(p.month) if p.month <= today else today, p.actual) for p in points if p.actual is not None
+    ]
+    ahead = [(today, position.booked)] + [(Decimal(p.month), p.projected) for p in points if p.projected is not None]
+    actual = " ".join(f"{x(t)},{y(v)}" for t, v in booked) if len(booked) > 1 else ""
+    projected = " ".join(f"{x(t)},{y(v)}" for t, v in ahead) if len(ahead) > 1 else ""
     over = position.overrun
     parts = [
         format_html('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '

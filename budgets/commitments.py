@@ -4,14 +4,20 @@ Each source answers, for a set of budgets, how much each budget has reserved, an
 categories it covers. The projection takes commitments for those categories and the run-rate of
 booked costs for all other categories (a source must not be counted twice).
 
+Micro-projects commit nothing here: they are paid out of the district's prevention frame
+(microprojects.ProjectPayment), not out of the lead provider's youth-help budget, so they are neither
+booked nor reserved in it. Case-independent work (the lead provider's fees and material) is
+therefore projected by its run-rate like every category without a source.
+
 Sources:
 
-* approved micro-projects (read through microprojects.selectors), category case-independent work;
 * contracts (Kontrakte, read through cases.contracts.committed_contracts): signed and active
   contracts of the budget's district count with their estimated monthly cost for the days of their
   approval that lie in the budget's year and are still ahead (from today), pro rata per calendar
-  month and summed to the cent. § 35a contracts go to the integration-help budget, all others to
-  youth help. Only contracts whose money leaves the budget as an invoice count, so that nothing is
+  month and summed to the cent. A contract commits the budget of its help's legal area
+  (`contract_area`, from cases.models.help_type_law): SGB IX help (integration help for children with
+  a physical, intellectual or sensory disability) the integration-help budget; all SGB VIII help –
+  § 35a (mental disability) included, as well as help in the district – the youth-help budget. Only contracts whose money leaves the budget as an invoice count, so that nothing is
   counted twice: § 34 residential care (category "residential help") and help by a provider other
   than the budget's lead provider (category "invoices for cases from other providers"). Help the
   lead provider gives itself is paid through its personnel costs, which the projection already
@@ -32,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Area, Budget, CostCategory
-from cases.models import HelpType
+from cases.models import HelpLaw, HelpType, help_type_law
 from juwe.lib.money import to_money
 
 Amounts = dict[int, Decimal]
@@ -44,28 +50,7 @@ class Source:
     key: str
     label: object  # lazy translation
     categories: frozenset[str]
-    amounts: Callable[[list[Budget], dict[int, dict[str, Decimal]]], Amounts]
-
-
-def microproject_commitments(budgets: list[Budget], booked: dict[int, dict[str, Decimal]]) -> Amounts:
-    """Micro-projects approved against the district's prevention frame of the budget year (youth
-    help budgets only). They are paid as case-independent work, so what is approved and not yet
-    booked in that category is reserved."""
-    from microprojects.selectors import prevention_budget_positions
-
-    by_year: dict[int, list[Budget]] = defaultdict(list)
-    for b in budgets:
-        if b.area == Area.YOUTH_HELP:
-            by_year[b.year].append(b)
-    result: Amounts = {}
-    for year, year_budgets in by_year.items():
-        approved = prevention_budget_positions({b.district_id for b in year_budgets}, year)
-        for b in year_budgets:
-            spent = booked.get(b.pk, {}).get(CostCategory.CASE_INDEPENDENT, ZERO)
-            open_ = approved[b.district_id].approved_sum - spent
-            if open_ > 0:
-                result[b.pk] = open_
-    return result
+    amounts: Callable[[list[Budget], dict[int, dict[str, Decimal]], date], Amounts]
 
 
 def prorated(monthly: Decimal, start: date, end: date) -> Decimal:
@@ -82,8 +67,13 @@ def prorated(monthly: Decimal, start: date, end: date) -> Decimal:
     return to_money(total)
 
 
+AREA_OF_LAW = {HelpLaw.SGB8: Area.YOUTH_HELP, HelpLaw.SGB9: Area.INTEGRATION_HELP}
+
+
 def contract_area(help_type: str) -> str:
-    return Area.INTEGRATION_HELP if help_type == HelpType.INTEGRATION else Area.YOUTH_HELP
+    """The budget area a help's money belongs to, by the law of its help type: SGB VIII (§ 35a
+    included) → youth help, SGB IX → integration help."""
+    return AREA_OF_LAW[help_type_law(help_type)]
 
 
 def contract_category(help_type: str, provider_id: int | None, lead_provider_id: int) -> str | None:
@@ -121,12 +111,6 @@ def contract_commitments(budgets: list[Budget], booked: dict[int, dict[str, Deci
 
 SOURCES: list[Source] = [
     Source(
-        key="microprojects",
-        label=_("Approved micro-projects"),
-        categories=frozenset({CostCategory.CASE_INDEPENDENT}),
-        amounts=microproject_commitments,
-    ),
-    Source(
         key="contracts",
         label=_("Contracts (residential care and other providers)"),
         categories=frozenset({CostCategory.RESIDENTIAL, CostCategory.EXTERNAL_INVOICES}),
@@ -139,12 +123,15 @@ def committed_categories() -> frozenset[str]:
     return frozenset().union(*(s.categories for s in SOURCES)) if SOURCES else frozenset()
 
 
-def commitments_for(budgets: Iterable[Budget], booked: dict[int, dict[str, Decimal]]) -> dict[int, dict[str, Decimal]]:
+def commitments_for(budgets: Iterable[Budget], booked: dict[int, dict[str, Decimal]],
+                    today: date | None = None) -> dict[int, dict[str, Decimal]]:
     """Per budget: what each source reserves beyond the costs booked already (`booked`: per budget
-    and category). A constant number of queries per source and year, however many budgets."""
+    and category), as of `today` (passed to every source, so the projection and its commitments
+    count the same days ahead). A constant number of queries per source and year, however many budgets."""
     budgets = list(budgets)
+    today = today or timezone.localdate()
     result: dict[int, dict[str, Decimal]] = {b.pk: {} for b in budgets}
     for source in SOURCES:
-        for budget_id, amount in source.amounts(budgets, booked).items():
+        for budget_id, amount in source.amounts(budgets, booked, today).items():
             result[budget_id][source.key] = amount
     return result

@@ -2,11 +2,21 @@
 two years and this one; five large districts carry budgets of 0.5–3.0 million EUR as in
 Nordfriesland. Each budget has its instalments and a year of cost entries in all categories; the
 past years are settled (final), one deficit is covered from the equalisation pot.
-Volumes of cost entries × scale."""
+Volumes of cost entries × scale.
+
+Costs on a case keep § 36a SGB VIII as a booking does (budgets.legal_basis): they are booked only
+inside an approved contract of the case or a taking into care (§ 42), dated on a service day in its
+period, linked to it, in a category that fits its help and the budget's area; without such help
+in the month the cost has no case. A handful of exceptions (costs before a contract began, with
+economic youth aid's reason) fill the exceptions page.
+
+Micro-projects are not booked here: they are paid out of the district's prevention frame
+(microprojects.demo seeds those payments); case-independent work is the lead provider's own."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from calendar import monthrange
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -65,6 +75,7 @@ def seed(ctx: SeedContext) -> None:
         _seed_instalments(ctx, budgets, today)
     with transaction.atomic():
         _seed_entries(ctx, budgets, today, wjh)
+        _seed_exceptions(ctx, budgets, today, wjh)
     with transaction.atomic():
         _seed_settlements(ctx, budgets, today, wjh, lead)
 
@@ -102,32 +113,36 @@ def _seed_instalments(ctx: SeedContext, budgets: list[Budget], today: date) -> N
     ctx.bulk(Instalment, objs, "Abschläge")
 
 
-def _seed_entries(ctx: SeedContext, budgets: list[Budget], today: date, wjh: User) -> None:
+def _decided_help_by_district() -> dict[int, list[tuple[int, str, object]]]:
+    """Per district: (case id, reference, basis) for every approved contract and taking into care (§ 42)."""
+    from cases.contracts import decided_help
     from cases.models import Case
-    from microprojects.models import COMMITTED_STATUSES, MicroProject
 
+    cases = list(Case.objects.values_list("id", "district_id", "reference").order_by("id"))
+    decided = decided_help(pk for pk, _d, _r in cases)
+    result: dict[int, list[tuple[int, str, object]]] = {}
+    for case_id, district_id, reference in cases:
+        help_ = decided[case_id]
+        for basis in [*help_.contracts, *help_.takings_into_care]:
+            result.setdefault(district_id, []).append((case_id, reference, basis))
+    return result
+
+
+def _seed_entries(ctx: SeedContext, budgets: list[Budget], today: date, wjh: User) -> None:
     final = set(Settlement.objects.filter(status=Settlement.Status.FINAL).values_list("budget_id", flat=True))
     others = list(Provider.objects.exclude(lead_districts__isnull=False).order_by("name"))
     foster = Provider.objects.filter(name__startswith="Pflegekinderdienst").first()
-    cases_by_district: dict[int, list[int]] = {}
-    for case_id, district_id in Case.objects.values_list("id", "district_id").order_by("id"):
-        cases_by_district.setdefault(district_id, []).append(case_id)
-    projects: dict[tuple[int, int], list[int]] = {}
-    for pk, district_id, year in MicroProject.objects.filter(status__in=COMMITTED_STATUSES).values_list(
-        "id", "budget_district_id", "budget_year"
-    ).order_by("id"):
-        projects.setdefault((district_id, year), []).append(pk)
+    cases_by_district = _decided_help_by_district()
     objs = []
     for b in budgets:
         if b.pk in final:
             continue  # a finalized budget takes no bookings (the database refuses them)
-        links = (cases_by_district.get(b.district_id, []), projects.get((b.district_id, b.year), []))
-        objs.extend(_entries_for(ctx, b, today, wjh, others, foster, links))
+        objs.extend(_entries_for(ctx, b, today, wjh, others, foster, cases_by_district.get(b.district_id, [])))
     ctx.bulk(CostEntry, objs, "Ist-Kosten")
 
 
-def _entries_for(ctx, b: Budget, today: date, wjh, others, foster, links) -> list[CostEntry]:
-    case_ids, project_ids = links
+def _entries_for(ctx, b: Budget, today: date, wjh, others, foster, bases) -> list[CostEntry]:
+    case_links = _CaseLinks(b, bases)
     rng = ctx.rng(f"entries-{b.district.code}-{b.year}-{b.area}")
     months = 12 if b.year < today.year else today.month - 1 if b.year == today.year else 0
     # Most districts stay within budget, some overrun (the pot covers their deficit).
@@ -146,19 +161,140 @@ def _entries_for(ctx, b: Budget, today: date, wjh, others, foster, links) -> lis
                 provider = rng.choice(others)
             elif category == CostCategory.ADVANCE_DEDUCTIONS and foster:
                 provider = foster
-            case_id = project_id = None
-            if project_ids and b.area == Area.YOUTH_HELP and category == CostCategory.CASE_INDEPENDENT:
-                project_id = rng.choice(project_ids)
-            if case_ids and category in (CostCategory.EXTERNAL_INVOICES, CostCategory.CASE_MATERIAL,
-                                         CostCategory.RESIDENTIAL):
-                case_id = rng.choice(case_ids)
-            entries.append(CostEntry(
+            entry = CostEntry(
                 budget=b, booking_date=date(b.year, month, rng.randint(1, 28)), category=category, amount=amount,
-                provider=provider, case_id=case_id, microproject_id=project_id, created_by=wjh,
+                provider=provider, created_by=wjh,
                 invoice_number=f"{b.district.code}-{b.year}-{AREA_CODE[b.area]}-{seq:05d}",
                 note=NOTES[category].format(name=rng.choice(STAFF)),
-            ))
+            )
+            case_links.link(rng, entry, month, others)
+            entries.append(entry)
     return entries
+
+
+# A cost on a case only inside the legal basis of the case (§ 36a SGB VIII, budgets.legal_basis).
+CASE_LINKED = (CostCategory.EXTERNAL_INVOICES, CostCategory.CASE_MATERIAL, CostCategory.RESIDENTIAL,
+               CostCategory.ADVANCE_DEDUCTIONS)
+CARE_SHARE = 0.2  # of the case costs in a month with a taking into care, the part booked on it
+CARE_NOTES = {
+    CostCategory.ADVANCE_DEDUCTIONS: "Bereitschaftspflege nach Inobhutnahme (§ 42)",
+    CostCategory.RESIDENTIAL: "Inobhutnahmestelle (§ 42), Entgelt",
+    CostCategory.EXTERNAL_INVOICES: "Kinder- und Jugendnotdienst (§ 42), Rechnung",
+    CostCategory.CASE_MATERIAL: "Erstausstattung nach Inobhutnahme (§ 42)",
+}
+
+
+class _CaseLinks:
+    """The decided help of a budget's district, by month and category: which cases a cost of that
+    month and category may be booked on. The same rules as a booking (legal_basis)."""
+
+    def __init__(self, budget: Budget, bases: list[tuple[int, str, object]]):
+        from budgets import legal_basis
+
+        self.budget = budget
+        self.bases = [(case_id, basis, legal_basis.fitting_categories(basis, budget.provider_id))
+                      for case_id, _ref, basis in bases if legal_basis.basis_area(basis) == budget.area]
+        self.cache: dict[tuple[int, str], list] = {}
+
+    def candidates(self, month: int, category: str) -> list:
+        key = (month, category)
+        if key not in self.cache:
+            first = date(self.budget.year, month, 1)
+            last = date(self.budget.year, month, monthrange(self.budget.year, month)[1])
+            self.cache[key] = [(case_id, basis, max(basis.start, first), min(basis.end, last))
+                               for case_id, basis, fits in self.bases
+                               if category in fits and basis.start <= last and basis.end >= first]
+        return self.cache[key]
+
+    def link(self, rng, entry: CostEntry, month: int, others: list[Provider]) -> None:
+        """Put `entry` on a case whose decided help covers a day of the month and fits its category,
+        dated inside that help; leave it without a case when there is none."""
+        from cases.contracts import TakingIntoCare
+
+        if entry.category not in CASE_LINKED:
+            return
+        options = self.candidates(month, entry.category)
+        contracts = [o for o in options if not isinstance(o[1], TakingIntoCare)]
+        cares = [o for o in options if isinstance(o[1], TakingIntoCare)]
+        if cares and (not contracts or rng.random() < CARE_SHARE):
+            if not contracts and rng.random() >= CARE_SHARE:
+                return  # e.g. foster money of long-term foster children: no case link in the demo
+            options = cares
+        elif contracts:
+            options = contracts
+        else:
+            return
+        case_id, basis, first, last = rng.choice(options)
+        entry.case_id = case_id
+        entry.service_date = first + timedelta(days=rng.randint(0, (last - first).days))
+        month_end = date(self.budget.year, month, monthrange(self.budget.year, month)[1])
+        entry.booking_date = entry.service_date + timedelta(days=rng.randint(0, (month_end - entry.service_date).days))
+        if isinstance(basis, TakingIntoCare):
+            entry.protection_id = basis.pk
+            entry.note = CARE_NOTES[entry.category]
+            if entry.category in (CostCategory.EXTERNAL_INVOICES, CostCategory.RESIDENTIAL) and others:
+                entry.provider = rng.choice(others)
+            return
+        entry.contract_id = basis.pk
+        if entry.category in (CostCategory.EXTERNAL_INVOICES, CostCategory.RESIDENTIAL) and basis.provider_id:
+            entry.provider_id = basis.provider_id  # the provider that gives the help sends the invoice
+
+
+# At most a handful of bookings on a case without a legal basis, each with the reason economic youth
+# aid gave (listed on the exceptions page).
+EXCEPTION_REASONS = [
+    "Eilfall: Die Hilfe begann vor dem Kontraktgespräch; der Kontrakt wurde am {date} nachträglich bewilligt.",
+    "Nachträgliche Entscheidung: Kostenzusage der Referatsleitung vom {date} für die Zeit vor dem Kontrakt.",
+    "Selbstbeschaffte Hilfe (§ 36a Abs. 3 SGB VIII): Voraussetzungen geprüft, Kosten bis zum Kontrakt am {date} "
+    "übernommen.",
+    "Zuständigkeitswechsel: Leistungen des bisher zuständigen Jugendamts bis zum Kontraktbeginn am {date} erstattet.",
+]
+
+
+def _seed_exceptions(ctx: SeedContext, budgets: list[Budget], today: date, wjh: User) -> None:
+    """In this year's youth-help budgets, the large districts first: a cost in the days before a
+    contract began (the decision came afterwards), booked as an exception with its reason. Once."""
+    from budgets import legal_basis
+    from cases.contracts import DecidedHelp
+
+    if CostEntry.objects.exclude(exception_reason="").exists():
+        return
+    final = set(Settlement.objects.filter(status=Settlement.Status.FINAL).values_list("budget_id", flat=True))
+    targets = [b for b in budgets if b.year == today.year and b.area == Area.YOUTH_HELP and b.pk not in final]
+    by_district = _decided_help_by_district()
+    rng = ctx.rng("entries-exceptions")
+    objs: list[CostEntry] = []
+    for b in sorted(targets, key=lambda b: (b.district.name not in FEATURED, b.district.code)):
+        if len(objs) == len(EXCEPTION_REASONS):
+            break
+        reason = EXCEPTION_REASONS[len(objs)]
+        per_case: dict[int, tuple[str, DecidedHelp]] = {}
+        for case_id, reference, basis in by_district.get(b.district_id, []):
+            decided = per_case.setdefault(case_id, (reference, DecidedHelp([], [])))[1]
+            (decided.takings_into_care if isinstance(basis, legal_basis.TakingIntoCare) else decided.contracts).append(basis)
+        for case_id, (reference, decided) in sorted(per_case.items()):
+            contract = next((c for c in decided.contracts if date(b.year, 1, 20) <= c.start < today), None)
+            if contract is None:
+                continue
+            service = contract.start - timedelta(days=rng.randint(5, 15))
+            try:
+                legal_basis.match(reference=reference, decided=decided, service_date=service, area=b.area,
+                                  lead_provider_id=b.provider_id, category=CostCategory.CASE_MATERIAL)
+            except legal_basis.NoLegalBasis as refusal:
+                if not refusal.exception_allowed:
+                    continue
+            else:
+                continue  # covered after all: no exception
+            objs.append(CostEntry(
+                budget=b, booking_date=min(contract.start + timedelta(days=rng.randint(1, 10)), today),
+                service_date=service, category=CostCategory.CASE_MATERIAL, provider=b.provider, case_id=case_id,
+                amount=to_money(Decimal(rng.randint(80, 900))), created_by=wjh,
+                invoice_number=f"{b.district.code}-{b.year}-{AREA_CODE[b.area]}-A{len(objs) + 1:02d}",
+                note="Fahrtkosten und Material vor Kontraktbeginn",
+                exception_reason=reason.format(date=f"{contract.start:%d.%m.%Y}"),
+            ))
+            break
+    ctx.bulk(CostEntry, objs, "Ist-Kosten (Ausnahmen ohne Kontrakt)")
 
 
 def _seed_settlements(ctx: SeedContext, budgets: list[Budget], today: date, wjh: User, lead: User) -> None:
@@ -173,12 +309,13 @@ def _seed_settlements(ctx: SeedContext, budgets: list[Budget], today: date, wjh:
     objs = []
     for b in past:
         costs = {c: to_money(sums.get(b.pk, {}).get(c, Decimal("0"))) for c in CostCategory.values}
-        fig = compute(b.amount, costs, b.provider_rate)
+        fig = compute(b.amount, costs, b.provider_rate, b.amount)  # a past year's instalments are all paid
         prepared = timezone.make_aware(datetime.combine(date(b.year + 1, 2, 10), time(9)))
         objs.append(Settlement(
             budget=b, status=Settlement.Status.FINAL, amount=fig.amount, provider_rate=b.provider_rate,
             costs={k: str(v) for k, v in costs.items()}, total_costs=fig.total_costs, remainder=fig.remainder,
-            provider_share=fig.provider_share, county_share=fig.county_share, prepared_at=prepared, prepared_by=wjh,
+            provider_share=fig.provider_share, county_share=fig.county_share, instalments_paid=fig.instalments_paid,
+            payment=fig.payment, prepared_at=prepared, prepared_by=wjh,
             finalized_at=prepared.replace(day=24), finalized_by=lead,
         ))
     ctx.bulk(Settlement, objs, "Abrechnungen")

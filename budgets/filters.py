@@ -62,3 +62,36 @@ def _scope_choices(filterset, user) -> None:
     """Offer only the districts the user may see (no names from other social centres)."""
     if user is not None:
         filterset.filters["district"].queryset = visible(user, District)
+
+
+class ExceptionFilter(django_filters.FilterSet):
+    """Filters of the list of bookings on a case without a legal basis (§ 36a SGB VIII)."""
+
+    KIND_CHOICES = [("exception", _("exception with a reason")), ("legacy", _("without legal basis (legacy)"))]
+
+    year = django_filters.NumberFilter(label=_("Year"), field_name="budget__year")
+    district = django_filters.ModelChoiceFilter(label=_("District"), field_name="budget__district",
+                                                queryset=District.objects.all())
+    budget = django_filters.ModelChoiceFilter(label=_("Budget"), queryset=Budget.objects.none())
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=KIND_CHOICES, method="filter_kind")
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("booking_date", "date"), ("amount", "amount"), ("case__reference", "case")),
+        field_labels={"booking_date": _("Booking date"), "amount": _("Amount"), "case__reference": _("Case")},
+    )
+
+    class Meta:
+        model = CostEntry
+        fields = ["year", "district", "budget", "kind"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _scope_choices(self, user)
+        if user is not None:
+            self.filters["budget"].queryset = visible(user, Budget).select_related("district") \
+                .order_by("-year", "district__name", "area")
+
+    def filter_kind(self, queryset, name, value):
+        if value == "legacy":
+            return queryset.filter(exception_reason="")
+        return queryset.exclude(exception_reason="")

@@ -1,8 +1,19 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Area, Budget, CostCategory, CostEntry, PotTransfer
+from budgets.services import (
+    AMOUNT_NEGATIVE_NOT_REVERSAL,
+    AMOUNT_ZERO,
+    DUPLICATE_INVOICE,
+    NEGATIVE_BUDGET,
+    TRANSFER_NOT_POSITIVE,
+    check_amount_and_shares,
+)
+from juwe.lib.forms import MoneyField
+from juwe.lib.money import format_eur
 from juwe.models import District, Provider
 
 
@@ -21,8 +32,7 @@ class BudgetCreateForm(forms.Form):
         label=_("Lead provider"), queryset=Provider.objects.filter(lead_districts__isnull=False).distinct(),
         required=False, help_text=_("Empty: the district's lead provider."),
     )
-    # localize: German input "1.200.000,00" in a text field (a number field refuses the comma)
-    amount = forms.DecimalField(label=_("Budget amount (EUR)"), max_digits=14, decimal_places=2, localize=True)
+    amount = MoneyField(label=_("Budget amount (EUR)"), error_messages={"negative": NEGATIVE_BUDGET})
     provider_rate = forms.DecimalField(label=_("Provider share (%)"), max_digits=5, decimal_places=2, initial=30,
                                        localize=True)
     county_rate = forms.DecimalField(label=_("County share (%)"), max_digits=5, decimal_places=2, initial=70,
@@ -35,28 +45,76 @@ class BudgetCreateForm(forms.Form):
 
 
 class BudgetUpdateForm(forms.ModelForm):
+    amount = MoneyField(label=_("Budget amount (EUR)"), error_messages={"negative": NEGATIVE_BUDGET})
+
     class Meta:
         model = Budget
         fields = ["amount", "provider_rate", "county_rate"]
-        localized_fields = fields
+        localized_fields = ["provider_rate", "county_rate"]
+
+    def clean(self):
+        """The shares' rules of the service, on their fields (before the model's constraint)."""
+        data = super().clean()
+        if all(data.get(name) is not None for name in self.Meta.fields):
+            try:
+                check_amount_and_shares(data["amount"], data["provider_rate"], data["county_rate"])
+            except ValidationError as exc:
+                for name, errors in exc.error_dict.items():
+                    self.add_error(name, errors)
+        return data
 
 
 class CostEntryForm(forms.ModelForm):
+    # Zero is no booking; a negative amount only the reversal of an entry ("Reverse" on the entry).
+    amount = MoneyField(label=_("Amount (EUR)"), allow_zero=False,
+                        error_messages={"zero": AMOUNT_ZERO, "negative": AMOUNT_NEGATIVE_NOT_REVERSAL})
     case_reference = forms.CharField(label=_("Case reference"), required=False, max_length=40,
                                      help_text=_("Optional: the file reference of the case, e.g. 2026/334/17."))
 
+    field_order = ["booking_date", "category", "amount", "provider", "invoice_number", "case_reference",
+                   "service_date", "exception_reason", "note"]
+
     class Meta:
         model = CostEntry
-        fields = ["booking_date", "category", "amount", "provider", "invoice_number", "microproject", "note"]
-        widgets = {"booking_date": DateInput()}
-        labels = {"category": _("Cost category"), "amount": _("Amount (EUR)")}
-        localized_fields = ["amount"]
+        fields = ["booking_date", "category", "amount", "provider", "invoice_number", "service_date",
+                  "exception_reason", "note"]
+        widgets = {"booking_date": DateInput(), "service_date": DateInput()}
+        labels = {"category": _("Cost category"), "amount": _("Amount (EUR)"),
+                  "exception_reason": _("Exception: reason for booking without a contract")}
+        help_texts = {
+            "service_date": _("With a case: the day the help was given; it must lie in an approved contract period "
+                              "of the case (or a taking into care, § 42). Empty: the booking date."),
+            "exception_reason": _("Only if the case has no approved contract (and no taking into care) on the service "
+                                  "date, e.g. because the decision was made afterwards (§ 36a SGB VIII). The booking "
+                                  "is then listed under exceptions. Leave empty otherwise."),
+        }
 
-    def __init__(self, *args, microprojects=None, **kwargs):
+    def __init__(self, *args, allow_exception: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = CostCategory.choices
-        self.fields["microproject"].queryset = microprojects if microprojects is not None else \
-            self.fields["microproject"].queryset.none()
+        self.allow_exception = allow_exception
+        if not allow_exception:
+            del self.fields["exception_reason"]
+
+    def clean(self):
+        """An invoice already booked for the provider is refused on its field (the service checks it
+        again under the budget's lock; the model's unique constraint is the last line)."""
+        data = super().clean()
+        provider, number = data.get("provider"), (data.get("invoice_number") or "").strip()
+        if provider and number and CostEntry.objects.filter(provider=provider, invoice_number=number).exists():
+            self.add_error("invoice_number", ValidationError(DUPLICATE_INVOICE, params={"number": number}))
+        return data
+
+    # The template shows the case link and its legal basis (§ 36a SGB VIII) as one group.
+    BASIS_FIELDS = ("case_reference", "service_date", "exception_reason")
+
+    def field_groups(self) -> tuple[list, list, list]:
+        """Bound fields before the case group, of the case group, after it (in field_order)."""
+        names = list(self.fields)
+        first = names.index("case_reference")
+        before = [self[n] for n in names[:first] if n not in self.BASIS_FIELDS]
+        after = [self[n] for n in names[first:] if n not in self.BASIS_FIELDS]
+        return before, [self[n] for n in self.BASIS_FIELDS if n in self.fields], after
 
 
 class ReverseForm(forms.Form):
@@ -73,16 +131,18 @@ class ImportForm(forms.Form):
 
 
 class PotTransferForm(forms.ModelForm):
+    amount = MoneyField(label=_("amount"), allow_zero=False,
+                        error_messages={"zero": TRANSFER_NOT_POSITIVE, "negative": TRANSFER_NOT_POSITIVE})
+
     class Meta:
         model = PotTransfer
         fields = ["settlement", "amount", "reason"]
-        localized_fields = ["amount"]
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, settlements=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["settlement"].queryset = settlements
-        self.fields["settlement"].label_from_instance = lambda s: f"{s.budget} ({s.county_share})"
+        self.fields["settlement"].label_from_instance = lambda s: f"{s.budget} ({format_eur(s.county_share)})"
 
 
 class AllocationForm(forms.Form):

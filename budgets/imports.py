@@ -3,13 +3,26 @@
 The file is semicolon-separated (UTF-8, with or without BOM, or Windows-1252), with German amounts
 ("1.234,56") and dates ("31.01.2026"). Columns, by their header:
 
-    Buchungsdatum;Belegnummer;Träger;Stadtteil;Bereich;Kostenart;Betrag;Aktenzeichen;Buchungstext
+    Buchungsdatum;Belegnummer;Träger;Stadtteil;Bereich;Kostenart;Betrag;Aktenzeichen;Buchungstext;Leistungsdatum;Ausnahmegrund
 
-Stadtteil is the district code, Bereich "JH" (youth help) or "EGH" (integration help), Kostenart
-one of the short names in CATEGORY_NAMES (or the category's full German name), Aktenzeichen an
-optional case reference. The whole file is checked first and every bad row is reported with its
-line number; only a file without errors is saved, in one transaction (all or nothing), with
-PostgreSQL COPY – 100,000 rows take a few seconds.
+Stadtteil is the district code, Bereich "JH" (youth help, SGB VIII – § 35a included) or "EGH"
+(integration help, SGB IX), Kostenart one of the short names in CATEGORY_NAMES (or the category's full German name), Aktenzeichen an
+optional case reference. The last two columns are optional (and may be missing from the header):
+Leistungsdatum is the day the help was given (DD.MM.YYYY; empty: the booking date), Ausnahmegrund
+the reason for booking a case's cost without a legal basis. Betrag is read as a German amount
+(juwe.lib.money.parse_amount with German rules, whatever the interface language: "1.234,56",
+"12.500" is twelve thousand five hundred, "12.50" is refused as unclear); it must not be 0 and
+not negative – a correction is booked in JuWe as the reversal of the entry it corrects.
+
+A row with a case reference needs the case's legal basis on the service date, as a booking in the
+form (§ 36a SGB VIII, budgets.legal_basis): an approved contract or a taking into care (§ 42)
+whose help fits the cost type and the budget's area. Without one the row is refused – unless it
+gives an Ausnahmegrund (economic youth aid only, who alone may import). The decided help of all
+cases of the file is read at once (two queries), not per row.
+
+The whole file is checked first and every bad row is reported with its line number; only a file
+without errors is saved, in one transaction (all or nothing), with PostgreSQL COPY – 100,000 rows
+take a few seconds.
 """
 
 from __future__ import annotations
@@ -19,22 +32,30 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from budgets import legal_basis
 from budgets.models import Area, Budget, CostCategory, CostEntry, Settlement
+from budgets.services import EXCEPTION_ONLY_ECONOMIC_AID
 from juwe.audit import Action, audit_log
+from juwe.lib.money import AmountError, format_amount, parse_amount
 from juwe.lib.seeding import chunked
 from juwe.models import District, Provider
 
-COLUMNS = ["Buchungsdatum", "Belegnummer", "Träger", "Stadtteil", "Bereich", "Kostenart", "Betrag", "Aktenzeichen", "Buchungstext"]
+COLUMNS = ["Buchungsdatum", "Belegnummer", "Träger", "Stadtteil", "Bereich", "Kostenart", "Betrag", "Aktenzeichen", "Buchungstext",
+           "Leistungsdatum", "Ausnahmegrund"]
 REQUIRED = COLUMNS[:7]
-AREA_NAMES = {"jh": Area.YOUTH_HELP, "jugendhilfe": Area.YOUTH_HELP, "egh": Area.INTEGRATION_HELP,
-              "eingliederungshilfe": Area.INTEGRATION_HELP}
+# "EGH" is integration help under SGB IX; § 35a SGB VIII is booked as "JH". The full German names
+# are those of the cost-entry export, so an exported file reads back.
+AREA_NAMES = {"jh": Area.YOUTH_HELP, "jugendhilfe": Area.YOUTH_HELP, "jugendhilfe (sgb viii)": Area.YOUTH_HELP,
+              "egh": Area.INTEGRATION_HELP, "eingliederungshilfe": Area.INTEGRATION_HELP,
+              "eingliederungshilfe (sgb ix)": Area.INTEGRATION_HELP}
 CATEGORY_NAMES = {
     "vorwegabzug": CostCategory.ADVANCE_DEDUCTIONS,
     "personal": CostCategory.PERSONNEL,
@@ -45,8 +66,11 @@ CATEGORY_NAMES = {
     "sachkosten fall": CostCategory.CASE_MATERIAL,
 }
 MAX_ERRORS = 200
+IMPORT_NEGATIVE = _lazy("the amount %(amount)s is negative: the file only books costs. A correction is booked in "
+                        "JuWe as the reversal of the entry it corrects (“Reverse” in the list of cost entries)")
+NO_BASIS = legal_basis.LegalBasis()
 COPY_COLUMNS = ("budget_id", "booking_date", "category", "amount", "provider_id", "invoice_number", "case_id", "note",
-                "created_at", "created_by_id")
+                "created_at", "created_by_id", "service_date", "contract_id", "protection_id", "exception_reason")
 
 
 @dataclass
@@ -60,6 +84,10 @@ class ImportRow:
     invoice_number: str
     case_id: int | None
     note: str
+    service_date: date | None = None
+    contract_id: int | None = None
+    protection_id: int | None = None
+    exception_reason: str = ""
 
     @property
     def category_label(self) -> str:
@@ -104,13 +132,25 @@ def _category_lookup() -> dict[str, str]:
 
 
 def _amount(text: str) -> Decimal:
-    text = text.strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    value = Decimal(text)
-    if value != value.quantize(Decimal("0.01")):
-        raise InvalidOperation
-    return value.quantize(Decimal("0.01"))
+    """The Betrag column: a German amount ("1.234,56", "12.500" is 12,500.00) whatever the interface
+    language – the bookkeeping file is German. Raises AmountError (juwe.lib.money)."""
+    return parse_amount(text, language="de")
+
+
+def _amount_problem(text: str) -> tuple[Decimal | None, str | None]:
+    """The row's amount, or why it is refused: unclear, zero, or negative (a reversal is made in
+    the application, on the entry it corrects, so that it stays linked to it)."""
+    try:
+        amount = _amount(text)
+    except AmountError as exc:
+        if exc.code == "required":
+            return None, _("the amount is missing")
+        return None, _("amount: %(reason)s") % {"reason": exc}
+    if amount == 0:
+        return None, _("the amount must not be 0")
+    if amount < 0:
+        return None, IMPORT_NEGATIVE % {"amount": format_amount(amount, language="de")}
+    return amount, None
 
 
 def parse(text: str, *, progress: Callable[[int], None] | None = None) -> ImportResult:
@@ -148,13 +188,16 @@ def parse(text: str, *, progress: Callable[[int], None] | None = None) -> Import
         except ValueError:
             booking_date = None
             problems.append(_("booking date “%(value)s” is not a date (DD.MM.YYYY)") % {"value": col(record, "Buchungsdatum")})
-        try:
-            amount = _amount(col(record, "Betrag"))
-            if amount == 0:
-                problems.append(_("the amount must not be zero"))
-        except InvalidOperation:
-            amount = None
-            problems.append(_("amount “%(value)s” is not an amount in euros") % {"value": col(record, "Betrag")})
+        service_text, service_date = col(record, "Leistungsdatum"), None
+        if service_text:
+            try:
+                service_date = datetime.strptime(service_text, "%d.%m.%Y").date()
+            except ValueError:
+                problems.append(_("service date “%(value)s” is not a date (DD.MM.YYYY)") % {"value": service_text})
+        reason = col(record, "Ausnahmegrund")[:300]
+        amount, amount_problem = _amount_problem(col(record, "Betrag"))
+        if amount_problem:
+            problems.append(amount_problem)
         category = categories.get(col(record, "Kostenart").casefold())
         if category is None:
             problems.append(_("unknown cost type “%(value)s”") % {"value": col(record, "Kostenart")})
@@ -185,6 +228,19 @@ def parse(text: str, *, progress: Callable[[int], None] | None = None) -> Import
                                 % {"budget": budget})
             if case and budget and case[1] != budget.district_id:
                 problems.append(_("case %(case)s belongs to another district") % {"case": case_ref})
+        basis = NO_BASIS
+        if case and budget and case[1] == budget.district_id and category and (service_date or not service_text):
+            try:
+                basis = legal_basis.match(
+                    reference=case_ref, decided=lookups["decided"][case[0]], service_date=service_date or booking_date,
+                    area=budget.area, lead_provider_id=budget.provider_id, category=category,
+                )
+                reason = ""  # a booking with a basis is no exception
+            except legal_basis.NoLegalBasis as refusal:
+                if not (refusal.exception_allowed and reason):
+                    problems.append(refusal.text)
+        if reason and not case_ref:
+            problems.append(_("an exception reason only goes with a case reference"))
         if provider and invoice:
             key = (provider.pk, invoice)
             if key in lookups["booked_invoices"]:
@@ -196,7 +252,8 @@ def parse(text: str, *, progress: Callable[[int], None] | None = None) -> Import
             result.error(n, "; ".join(problems))
             continue
         result.rows.append(ImportRow(n, budget, booking_date, category, amount, provider, invoice,
-                                     case[0] if case else None, col(record, "Buchungstext")[:300]))
+                                     case[0] if case else None, col(record, "Buchungstext")[:300],
+                                     service_date, basis.contract_id, basis.protection_id, reason))
     if not result.rows and not result.error_count:
         result.error(2, _("The file holds no bookings."))
     return result
@@ -204,6 +261,7 @@ def parse(text: str, *, progress: Callable[[int], None] | None = None) -> Import
 
 def _lookups(records: list[list[str]], idx: dict[str, int]) -> dict:
     """Everything the rows refer to, loaded with a handful of queries (not one per row)."""
+    from cases.contracts import decided_help
     from cases.models import Case
 
     def values(name):
@@ -227,14 +285,18 @@ def _lookups(records: list[list[str]], idx: dict[str, int]) -> dict:
     for part in chunked(refs, 10000):
         cases |= {ref: (pk, d) for pk, ref, d in Case.objects.filter(reference__in=part).values_list("id", "reference", "district_id")}
     known = set(District.objects.filter(code__in=district_codes).values_list("code", flat=True))
+    # § 36a SGB VIII: approved contracts and takings into care of all the file's cases (two queries).
+    decided = decided_help(pk for pk, _district in cases.values())
     return {"districts": known, "budgets": budgets, "final": final, "providers": providers,
-            "booked_invoices": booked, "cases": cases}
+            "booked_invoices": booked, "cases": cases, "decided": decided}
 
 
 def save(result: ImportResult, *, user, progress: Callable[[int], None] | None = None, filename: str = "") -> int:
     """Write all rows of a checked file in one transaction with COPY; nothing is written on any error."""
     if not result.ok:
         raise ValidationError(_("The file has errors; nothing was saved."))
+    if any(r.exception_reason for r in result.rows) and not (user and user.has_perm("budgets.book_without_legal_basis")):
+        raise ValidationError(EXCEPTION_ONLY_ECONOMIC_AID)
     budget_ids = sorted({r.budget.pk for r in result.rows})
     now = timezone.now()
     with transaction.atomic():
@@ -247,9 +309,11 @@ def save(result: ImportResult, *, user, progress: Callable[[int], None] | None =
             with cursor.cursor.copy(copy_sql) as copy:
                 for n, r in enumerate(result.rows, start=1):
                     copy.write_row((r.budget.pk, r.booking_date, r.category, r.amount, r.provider.pk, r.invoice_number,
-                                    r.case_id, r.note, now, user.pk if user else None))
+                                    r.case_id, r.note, now, user.pk if user else None, r.service_date, r.contract_id,
+                                    r.protection_id, r.exception_reason))
                     if progress and n % 10000 == 0:
                         progress(n)
         audit_log(action=Action.CREATE, name="budgets.cost_entry.imported", user=user,
-                  data={"rows": len(result.rows), "total": str(result.total), "file": filename[:100]})
+                  data={"rows": len(result.rows), "total": str(result.total), "file": filename[:100],
+                        "exceptions": sum(1 for r in result.rows if r.exception_reason)})
     return len(result.rows)

@@ -16,7 +16,25 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from juwe.lib.money import format_eur
 from juwe.models import District, Provider
+
+# What a form or service says when one of the rows' invariants below is hit (the services check
+# first, with the same text on the field; these are the last line, so no constraint's name ever
+# reaches a user).
+BUDGET_EXISTS = _("There is already a budget for this district, year and area.")
+NEGATIVE_BUDGET = _("The budget amount must not be negative.")
+SHARES_NOT_100 = _("Provider share and county share must add up to 100 %.")
+INSTALMENT_TWICE = _("The budget already has an instalment for this month.")
+INSTALMENT_NEGATIVE = _("An instalment must not be negative.")
+INSTALMENT_MONTH = _("The month of an instalment lies between 1 and 12.")
+INVOICE_BOOKED = _("This invoice number has already been booked for this provider.")
+INVOICE_REQUIRED = _("Please enter the invoice number.")
+AMOUNT_ZERO = _("The amount must not be 0.")
+SETTLEMENT_SHARES = _("Provider share and county share must add up to the remainder.")
+SETTLEMENT_FINALIZER = _("A final settlement records who finalized it and when.")
+TRANSFER_NOT_POSITIVE = _("The amount must be greater than zero.")
+TRANSFER_REASON = _("Please give a reason for the transfer.")
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 RATE = {"max_digits": 5, "decimal_places": 2}
@@ -25,9 +43,13 @@ DEFAULT_COUNTY_RATE = Decimal("70.00")
 
 
 class Area(models.TextChoices):
-    YOUTH_HELP = "youth_help", _("Youth help")
-    # Integration help for children with a physical or intellectual disability (SGB IX) – a legal
-    # area of its own. § 35a SGB VIII (mental disability) is youth help and is booked there.
+    """The two legal areas a district's money is split into; a help belongs to one of them by its
+    help type (cases.models.help_type_law, budgets.commitments.contract_area)."""
+
+    # Youth help under SGB VIII, § 35a (integration help for a mental disability) included.
+    YOUTH_HELP = "youth_help", _("Youth help (SGB VIII)")
+    # Integration help for children with a physical, intellectual or sensory disability (SGB IX) –
+    # a legal area of its own. The stored value stays "integration_help".
     INTEGRATION_HELP = "integration_help", _("Integration help (SGB IX)")
 
 
@@ -61,12 +83,15 @@ class Budget(models.Model):
         verbose_name_plural = _("budgets")
         ordering = ["-year", "district__name", "area"]
         constraints = [
-            models.UniqueConstraint(fields=["district", "year", "area"], name="budget_unique_per_district_year_area"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
+            models.UniqueConstraint(fields=["district", "year", "area"], name="budget_unique_per_district_year_area",
+                                    violation_error_code="budget_exists", violation_error_message=BUDGET_EXISTS),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative",
+                                   violation_error_code="negative", violation_error_message=NEGATIVE_BUDGET),
             models.CheckConstraint(
                 condition=Q(provider_rate__gte=0, county_rate__gte=0)
                 & Q(provider_rate=Decimal("100") - F("county_rate")),
                 name="budget_shares_add_to_100",
+                violation_error_code="shares_not_100", violation_error_message=SHARES_NOT_100,
             ),
         ]
         indexes = [models.Index(fields=["year", "provider"], name="budget_year_provider_idx")]
@@ -92,9 +117,12 @@ class Instalment(models.Model):
         verbose_name_plural = _("instalments")
         ordering = ["budget", "month"]
         constraints = [
-            models.UniqueConstraint(fields=["budget", "month"], name="instalment_unique_month"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="instalment_amount_not_negative"),
-            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="instalment_month_1_12"),
+            models.UniqueConstraint(fields=["budget", "month"], name="instalment_unique_month",
+                                    violation_error_code="instalment_twice", violation_error_message=INSTALMENT_TWICE),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="instalment_amount_not_negative",
+                                   violation_error_code="negative", violation_error_message=INSTALMENT_NEGATIVE),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="instalment_month_1_12",
+                                   violation_error_code="month", violation_error_message=INSTALMENT_MONTH),
         ]
 
     def __str__(self) -> str:
@@ -161,6 +189,8 @@ class CostEntry(models.Model):
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="cost_entries",
         verbose_name=_("case"), help_text=_("The case the cost belongs to, if any."),
     )
+    # Only bookings of settled years from before micro-projects were paid out of the prevention frame
+    # (microprojects.ProjectPayment; migration 0006 moved the open years'); new bookings are refused.
     microproject = models.ForeignKey(
         "microprojects.MicroProject", on_delete=models.PROTECT, null=True, blank=True, related_name="cost_entries",
         verbose_name=_("micro-project"), help_text=_("The micro-project the cost belongs to, if any."),
@@ -198,9 +228,12 @@ class CostEntry(models.Model):
         verbose_name_plural = _("cost entries")
         ordering = ["-booking_date", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["provider", "invoice_number"], name="cost_invoice_unique_per_provider"),
-            models.CheckConstraint(condition=~Q(invoice_number=""), name="cost_invoice_number_not_empty"),
-            models.CheckConstraint(condition=~Q(amount=0), name="cost_amount_not_zero"),
+            models.UniqueConstraint(fields=["provider", "invoice_number"], name="cost_invoice_unique_per_provider",
+                                    violation_error_code="duplicate_invoice", violation_error_message=INVOICE_BOOKED),
+            models.CheckConstraint(condition=~Q(invoice_number=""), name="cost_invoice_number_not_empty",
+                                   violation_error_code="invoice_required", violation_error_message=INVOICE_REQUIRED),
+            models.CheckConstraint(condition=~Q(amount=0), name="cost_amount_not_zero",
+                                   violation_error_code="zero", violation_error_message=AMOUNT_ZERO),
         ]
         indexes = [
             # Budget page and projection: sums per month and category of one budget, index-only.
@@ -278,11 +311,13 @@ class Settlement(models.Model):
         ordering = ["-budget__year"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(remainder=F("provider_share") + F("county_share")), name="settlement_shares_add_up"
+                condition=Q(remainder=F("provider_share") + F("county_share")), name="settlement_shares_add_up",
+                violation_error_code="shares", violation_error_message=SETTLEMENT_SHARES,
             ),
             models.CheckConstraint(
                 condition=Q(status="prepared") | Q(finalized_at__isnull=False, finalized_by__isnull=False),
                 name="settlement_final_has_finalizer",
+                violation_error_code="finalizer", violation_error_message=SETTLEMENT_FINALIZER,
             ),
         ]
         triggers = [
@@ -332,9 +367,11 @@ class PotTransfer(models.Model):
         verbose_name_plural = _("pot transfers")
         ordering = ["-year", "-requested_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="pot_transfer_amount_positive"),
-            models.CheckConstraint(condition=~Q(reason=""), name="pot_transfer_reason_required"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="pot_transfer_amount_positive",
+                                   violation_error_code="not_positive", violation_error_message=TRANSFER_NOT_POSITIVE),
+            models.CheckConstraint(condition=~Q(reason=""), name="pot_transfer_reason_required",
+                                   violation_error_code="reason_required", violation_error_message=TRANSFER_REASON),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}: {self.amount} → {self.settlement.budget}"
+        return f"{self.year}: {format_eur(self.amount)} → {self.settlement.budget}"

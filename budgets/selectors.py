@@ -7,6 +7,7 @@ entries; lists of single entries use the index (budget, booking_date, category) 
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,12 +33,14 @@ def cost_entries_for(user) -> QuerySet:
     return visible(user, CostEntry).select_related("budget__district", "provider", "case", "microproject", "reverses")
 
 
-def microprojects_for_booking(user, budget: Budget) -> QuerySet:
-    """Micro-projects a cost of this budget can be linked to: approved ones charged to its district."""
-    from microprojects.models import COMMITTED_STATUSES, MicroProject
-
-    return MicroProject.objects.filter(budget_district_id=budget.district_id, status__in=COMMITTED_STATUSES) \
-        .order_by("title")
+def exception_entries_for(user) -> QuerySet:
+    """Cost entries on a case without a legal basis (§ 36a SGB VIII) in the user's scope: the
+    exceptions economic youth aid booked with a reason, and the legacy bookings from before the
+    basis was checked (no contract, no § 42, no reason). Reversals of either count too – they take
+    over the original's basis."""
+    return cost_entries_for(user).select_related("created_by").filter(
+        case__isnull=False, contract__isnull=True, protection__isnull=True
+    )
 
 
 def settlements_for(user) -> QuerySet:
@@ -51,20 +54,36 @@ def pot_transfers_for(user) -> QuerySet:
 @dataclass
 class MonthPoint:
     month: int
-    actual: Decimal | None  # cumulative booked to the end of the month (months passed)
-    projected: Decimal | None  # cumulative projection (months to come)
+    actual: Decimal | None  # cumulative booked to the end of the month (the current month: to date)
+    projected: Decimal | None  # cumulative projection at the end of the month (months to come)
+
+
+class RateBasis:
+    """Where a position's run-rate comes from (the budget page names it)."""
+
+    COMPLETED = "completed"  # the completed months of the budget's own year
+    LAST_YEAR = "last_year"  # the monthly average of the previous year's budget (same district and area)
+    NO_LAST_YEAR = "no_last_year"  # no previous year's budget, or none of its months complete: zero
+    OVER = "over"  # the year is over: nothing ahead
 
 
 @dataclass
 class Position:
-    """Where a budget stands: booked, committed, free and the projected year-end position."""
+    """Where a budget stands: booked, committed, free and the projected year-end position.
+
+    `months_ahead` is the time from today (included) to 31 December in months: the rest of the
+    current month pro rata by days, then the whole months after it (see `time_ahead`)."""
 
     budget: Budget
     booked: Decimal
     by_category: dict[str, Decimal]
     commitments: dict[str, Decimal]
-    run_rate: Decimal  # per month, categories without commitments
-    months_left: int
+    run_rate: Decimal  # per month, categories without commitments, from completed months only
+    months_ahead: Decimal
+    days_ahead: int = 0
+    rate_basis: str = RateBasis.OVER
+    rate_year: int | None = None  # the year the run-rate is taken from
+    rate_months: int = 0  # how many completed months of `rate_year` it averages
     months: list[MonthPoint] = field(default_factory=list)
 
     @property
@@ -77,7 +96,7 @@ class Position:
 
     @property
     def projected(self) -> Decimal:
-        return to_money(self.booked + self.committed + self.run_rate * self.months_left)
+        return to_money(self.booked + self.committed + self.run_rate * self.months_ahead)
 
     @property
     def projected_remainder(self) -> Decimal:
@@ -87,6 +106,12 @@ class Position:
     def overrun(self) -> bool:
         return self.projected > self.budget.amount
 
+    @property
+    def elapsed(self) -> Decimal:
+        """Months of the year behind today (0 on 1 January, 12 for a past year): where the chart's
+        booked line ends and its projection starts."""
+        return 12 - self.months_ahead
+
     def category_rows(self) -> list[tuple[object, Decimal]]:
         return [(label, self.by_category[value]) for value, label in CostCategory.choices]
 
@@ -94,59 +119,139 @@ class Position:
         return [(s.label, self.commitments.get(s.key, ZERO)) for s in SOURCES]
 
 
-def _months_passed(year: int, today: date) -> int:
+def completed_months(year: int, today: date) -> int:
+    """Months of `year` that are over by `today`: 12 for a past year, 0 for a future one; in the
+    current year the months before today's (today's month is not complete, not even on its last day)."""
     if year < today.year:
         return 12
     if year > today.year:
         return 0
-    return today.month
+    return today.month - 1
+
+
+def time_ahead(year: int, today: date) -> tuple[Decimal, int]:
+    """(months, days) of `year` still ahead on `today`, today included – as the contract commitments
+    count it (commitments.contract_commitments prorates from today). The current month counts with
+    its days from today to its end over its length: on 2 December 30/31 of a month (30 days), on
+    1 December the whole month, on 31 December 1/31, on 29 February 2028 1/29 + 10 months. A future
+    year lies ahead whole (12 months), a past year not at all."""
+    if year < today.year:
+        return Decimal(0), 0
+    if year > today.year:
+        return Decimal(12), (date(year, 12, 31) - date(year, 1, 1)).days + 1
+    days_in_month = monthrange(year, today.month)[1]
+    rest_of_month = days_in_month - today.day + 1
+    months = Decimal(12 - today.month) + Decimal(rest_of_month) / Decimal(days_in_month)
+    return months, (date(year, 12, 31) - today).days + 1
+
+
+def _uncovered_average(monthly: dict[int, dict[str, Decimal]], months: int, covered: frozenset[str]) -> Decimal:
+    """Mean per month of the categories without commitments over the months 1..`months`."""
+    total = sum((v for m in range(1, months + 1) for c, v in monthly.get(m, {}).items() if c not in covered), ZERO)
+    return to_money(total / months)
+
+
+def _previous_years(budgets: list[Budget], today: date) -> dict[tuple[int, str, int], dict[int, dict[str, Decimal]]]:
+    """Monthly totals per category of the previous year's budgets (same district and area) of the
+    budgets whose run-rate comes from last year – one query, none when no budget needs it. A budget
+    without any booking is present with no months (it exists; it just booked nothing)."""
+    keys = {(b.district_id, b.area, b.year - 1) for b in budgets
+            if b.year >= today.year and completed_months(b.year, today) == 0}
+    if not keys:
+        return {}
+    rows = Budget.objects.filter(
+        district_id__in={k[0] for k in keys}, area__in={k[1] for k in keys}, year__in={k[2] for k in keys}
+    ).values_list("district_id", "area", "year", "month_totals__month", "month_totals__category", "month_totals__total")
+    result: dict[tuple[int, str, int], dict[int, dict[str, Decimal]]] = {}
+    for district_id, area, year, month, category, total in rows:
+        if (district_id, area, year) not in keys:
+            continue
+        months = result.setdefault((district_id, area, year), {})
+        if month is not None:
+            months.setdefault(month, defaultdict(Decimal))[category] += total
+    return result
 
 
 def positions(budgets: list[Budget], today: date | None = None) -> dict[int, Position]:
-    """Positions of many budgets with a constant number of queries (one for bookings, one per source)."""
+    """Positions of many budgets with a constant number of queries (one for bookings, one per
+    commitment source, one for last year's totals when a budget needs them).
+
+    Year end = booked + committed + run-rate × the time still ahead (`time_ahead`: from today,
+    included, to 31 December, the current month pro rata by days). The run-rate is the monthly mean
+    of the categories without commitments (commitments.committed_categories) over the completed
+    months of the budget's year (`completed_months`; bookings of the current month count as booked
+    but not into the rate). Before a month of the year is complete – January, and every future
+    year, which lies ahead whole – it is the previous year's mean of the same district and area:
+    that budget's uncovered costs over its completed months (12 once that year is over). Without a
+    previous year's budget (or with none of its months complete) the rate is zero, and the page says
+    so. A past year has nothing ahead: its year end is what is booked and committed. The rate is
+    rounded to the cent (the figure the page shows), the year end once more at the end."""
     today = today or timezone.localdate()
     budgets = list(budgets)
     if not budgets:
         return {}
-    monthly: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    monthly: dict[int, dict[int, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
     by_cat: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     # The monthly totals are kept by database triggers: at most 12 × 7 rows per budget.
     rows = CostMonthTotal.objects.filter(budget__in=[b.pk for b in budgets]).values_list(
         "budget_id", "month", "category", "total"
     )
     for budget_id, month, category, total in rows:
-        monthly[budget_id][month] += total
+        monthly[budget_id][month][category] += total
         by_cat[budget_id][category] += total
-    reserved = commitments_for(budgets, by_cat)
+    reserved = commitments_for(budgets, by_cat, today)
     covered = committed_categories()
+    previous = _previous_years(budgets, today)
     result = {}
     for b in budgets:
-        passed = _months_passed(b.year, today)
         cats = {c: to_money(by_cat[b.pk].get(c, ZERO)) for c in CostCategory.values}
         booked = sum(cats.values(), ZERO)
-        uncovered = sum((v for c, v in cats.items() if c not in covered), ZERO)
-        run_rate = to_money(uncovered / passed) if 0 < passed < 12 else ZERO
-        pos = Position(b, booked, cats, reserved.get(b.pk, {}), run_rate, 12 - passed)
-        pos.months = _series(pos, monthly[b.pk], passed)
+        months_ahead, days_ahead = time_ahead(b.year, today)
+        done = completed_months(b.year, today)
+        pos = Position(b, booked, cats, reserved.get(b.pk, {}), ZERO, months_ahead, days_ahead)
+        if not months_ahead:
+            pos.rate_basis, pos.rate_year = RateBasis.OVER, b.year
+        elif done:
+            pos.rate_basis, pos.rate_year, pos.rate_months = RateBasis.COMPLETED, b.year, done
+            pos.run_rate = _uncovered_average(monthly[b.pk], done, covered)
+        else:
+            last = previous.get((b.district_id, b.area, b.year - 1))
+            last_done = completed_months(b.year - 1, today)
+            pos.rate_year = b.year - 1
+            if last is None or not last_done:
+                pos.rate_basis = RateBasis.NO_LAST_YEAR
+            else:
+                pos.rate_basis, pos.rate_months = RateBasis.LAST_YEAR, last_done
+                pos.run_rate = _uncovered_average(last, last_done, covered)
+        pos.months = _series(pos, {m: sum(v.values(), ZERO) for m, v in monthly[b.pk].items()}, today)
         result[b.pk] = pos
     return result
 
 
-def _series(pos: Position, monthly: dict[int, Decimal], passed: int) -> list[MonthPoint]:
-    """Cumulative booked costs for the months passed, then the projection up to December."""
+def _series(pos: Position, monthly: dict[int, Decimal], today: date) -> list[MonthPoint]:
+    """The chart's figures per month: cumulative booked costs to the end of each completed month
+    and, for the current month, to date (bookings dated later in the year included); the projection
+    at the end of the current month and each month after it, with the run-rate for the time ahead
+    up to that month's end and the commitments spread evenly over the time ahead. December's
+    projection is the year end of the position, to the cent."""
+    year = pos.budget.year
+    done = completed_months(year, today)
+    current = today.month if year == today.year else None
     points, cumulative = [], ZERO
-    for m in range(1, passed + 1):
+    for m in range(1, 13):
         cumulative += monthly.get(m, ZERO)
-        points.append(MonthPoint(m, to_money(cumulative), None))
-    if passed:
-        # Bookings dated later in the year (rare) belong to what is booked already.
-        points[-1].actual = pos.booked
-    remaining = 12 - passed
-    for k, m in enumerate(range(passed + 1, 13), start=1):
-        value = pos.booked + pos.committed * k / remaining + pos.run_rate * k
-        points.append(MonthPoint(m, None, to_money(value)))
-    if passed and passed < 12:
-        points[passed - 1].projected = points[passed - 1].actual  # the projection line starts at today
+        if m <= done:
+            points.append(MonthPoint(m, to_money(cumulative), None))
+        else:
+            points.append(MonthPoint(m, pos.booked if m == current else None, None))
+    if done == 12:
+        points[-1].actual = pos.booked  # bookings dated later in the year (none for a past year) count
+        return points
+    ahead = pos.months_ahead
+    for p in points[done:]:
+        until_end = ahead - (12 - p.month)  # time ahead from today to the end of this month
+        p.projected = to_money(pos.booked + pos.committed * until_end / ahead + pos.run_rate * until_end)
+    points[-1].projected = pos.projected
     return points
 
 
@@ -162,24 +267,49 @@ def overrun_positions(user, today: date | None = None) -> list[Position]:
 
 
 @dataclass
+class RunningYear:
+    """The current year beside a suggestion: booked so far and its projection – never averaged in."""
+
+    year: int
+    booked: Decimal
+    as_of: date
+    projected: Decimal
+
+
+@dataclass
 class Suggestion:
     amount: Decimal | None
-    years: list[tuple[int, Decimal]]  # (year, actual costs) the mean is taken from
+    years: list[tuple[int, Decimal]]  # (year, actual costs) of the completed years the mean is taken from
+    running: RunningYear | None = None
 
 
-def suggestion_for(user, *, district, area: str, year: int) -> Suggestion:
-    """Next year's amount: mean actual costs of the last up to 3 years that have a budget."""
-    past = (
+def suggestion_for(user, *, district, area: str, year: int, today: date | None = None,
+                   known: Position | None = None) -> Suggestion:
+    """The amount suggested for `year`: the mean actual costs of the completed years – the up to
+    SUGGESTION_YEARS years before the current one (as of `today`) and before `year` that have a
+    budget of the district and area. The current year, not complete, is never averaged in: when it
+    lies before `year` and has a budget it is shown beside the mean, with what is booked so far and
+    its projected year end (`known`: its position, if the caller has it already). One query for the
+    years, and the projection's queries unless `known` is given."""
+    today = today or timezone.localdate()
+    last_completed = min(year, today.year) - 1
+    show_running = today.year < year
+    rows = (
         visible(user, Budget)
-        .filter(district=district, area=area, year__lt=year, year__gte=year - SUGGESTION_YEARS)
+        .filter(district=district, area=area, year__gte=last_completed + 1 - SUGGESTION_YEARS,
+                year__lte=today.year if show_running else last_completed)
         .annotate(costs=Sum("month_totals__total"))
         .order_by("-year")
-        .values_list("year", "costs")
     )
-    years = [(y, to_money(c or ZERO)) for y, c in past]
-    if not years:
-        return Suggestion(None, [])
-    return Suggestion(to_money(sum((c for _y, c in years), ZERO) / len(years)), years)
+    years, running = [], None
+    for b in rows:
+        if b.year <= last_completed:
+            years.append((b.year, to_money(b.costs or ZERO)))
+        else:
+            pos = known if known is not None and known.budget.pk == b.pk else positions([b], today)[b.pk]
+            running = RunningYear(b.year, pos.booked, today, pos.projected)
+    amount = to_money(sum((c for _y, c in years), ZERO) / len(years)) if years else None
+    return Suggestion(amount, years, running)
 
 
 def budget_list_totals(qs: QuerySet) -> dict:
@@ -188,7 +318,8 @@ def budget_list_totals(qs: QuerySet) -> dict:
 
 
 def allocation_onto_cases(user, budget: Budget, method: str) -> list[dict]:
-    """Integration help: the budget's spending spread onto its cases (cost per case).
+    """Integration help (SGB IX): the budget's spending spread onto its cases (cost per case) – the
+    cases with SGB IX help; § 35a cases are youth help and are not in this budget.
 
     `shares`: by each case's share of the costs booked with a case link.
     `months`: evenly over the case months the cases were open in the budget year.

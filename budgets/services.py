@@ -13,13 +13,14 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from budgets import legal_basis
 from budgets import settlement as arithmetic
 from budgets.models import Budget, CostCategory, CostEntry, Instalment, PotTransfer, Settlement
 from juwe.audit import Action, audit_log
-from juwe.lib.money import CENT, to_money
+from juwe.lib.money import CENT, format_eur, to_money
 
 NEGATIVE_BUDGET = _("The budget amount must not be negative.")
 SHARES_NOT_100 = _("Provider share and county share must add up to 100 %.")
@@ -31,18 +32,27 @@ BELOW_PAID = _("The new amount is lower than the instalments already paid (%(pai
 ALREADY_PAID = _("This instalment is already marked as paid.")
 BOOKING_FINAL = _("The settlement for this budget is final; no more bookings can be made into it. Book a correction into an open budget.")
 BOOKING_WRONG_YEAR = _("The booking date must lie in the budget year %(year)s.")
-AMOUNT_ZERO = _("The amount must not be zero.")
+AMOUNT_ZERO = _("The amount must not be 0.")
+REVERSAL_AMOUNT = _("A reversal books the negative amount of the reversed entry (%(amount)s).")
+AMOUNT_NEGATIVE_NOT_REVERSAL = _("A negative amount is only booked as the reversal of an existing entry: "
+                                 "choose “Reverse” on that entry in the list of cost entries.")
 DUPLICATE_INVOICE = _("Invoice number %(number)s has already been booked for this provider.")
 INVOICE_REQUIRED = _("Please enter the invoice number.")
 CASE_OTHER_DISTRICT = _("The case belongs to another district than the budget.")
-PROJECT_OTHER_DISTRICT = _("The micro-project is charged to another district than the budget.")
+EXCEPTION_ONLY_ECONOMIC_AID = _("Only economic youth aid may book a cost on a case without a legal basis.")
+EXCEPTION_WITHOUT_CASE = _("A reason for booking without a legal basis only goes with a case reference.")
+MICROPROJECT_NOT_HERE = _(
+    "Micro-projects are not paid out of the youth-help budget: book the payment on the micro-project's page, "
+    "out of the district's prevention budget."
+)
 ALREADY_REVERSED = _("This entry has already been reversed.")
 CANNOT_REVERSE_REVERSAL = _("A reversing entry cannot be reversed again; book a new entry instead.")
 NO_OPEN_BUDGET = _("There is no open budget for %(district)s in %(year)s to book the correction into.")
 SETTLEMENT_FINAL = _("The settlement is final and cannot be changed.")
 SETTLEMENT_NOT_PREPARED = _("Only a prepared settlement can be finalized.")
-SETTLEMENT_STALE = _("The bookings have changed since the settlement was prepared. Prepare it again before finalizing.")
+SETTLEMENT_STALE = _("The bookings or the paid instalments have changed since the settlement was prepared. Prepare it again before finalizing.")
 SETTLEMENT_TOO_EARLY = _("A settlement can only be finalized after the end of the budget year.")
+SETTLEMENT_PREPARE_TOO_EARLY = _("A settlement can only be prepared after the end of the budget year, from %(date)s. Until then the page shows a preview of the current figures.")
 TRANSFER_NOT_DEFICIT = _("Transfers from the equalisation pot only cover the deficit of a final settlement.")
 TRANSFER_TOO_HIGH = _("The transfer exceeds the open deficit (%(open)s).")
 TRANSFER_POT_EMPTY = _("The equalisation pot of %(year)s holds only %(balance)s.")
@@ -63,7 +73,7 @@ def instalment_plan(amount: Decimal, months: int = 12) -> list[Decimal]:
     return [(Decimal(base + (1 if i < extra else 0)) * CENT) for i in range(months)]
 
 
-def _check_amount_and_shares(amount: Decimal, provider_rate: Decimal, county_rate: Decimal) -> None:
+def check_amount_and_shares(amount: Decimal, provider_rate: Decimal, county_rate: Decimal) -> None:
     errors: dict[str, list] = {}
     if amount < 0:
         errors["amount"] = [NEGATIVE_BUDGET]
@@ -89,7 +99,7 @@ def budget_create(
 ) -> Budget:
     """Set a district's budget for a year and area and plan its 12 monthly instalments."""
     amount = to_money(amount)
-    _check_amount_and_shares(amount, provider_rate, county_rate)
+    check_amount_and_shares(amount, provider_rate, county_rate)
     leads = list(district.lead_providers.all())
     if provider is None and len(leads) == 1:
         provider = leads[0]
@@ -119,7 +129,7 @@ def budget_update(
 ) -> Budget:
     """Change amount or shares. Paid instalments stay; the open ones are re-planned to the new amount."""
     amount = to_money(amount)
-    _check_amount_and_shares(amount, provider_rate, county_rate)
+    check_amount_and_shares(amount, provider_rate, county_rate)
     with transaction.atomic():
         budget = Budget.objects.select_for_update().get(pk=budget.pk)
         if Settlement.objects.filter(budget=budget, status=Settlement.Status.FINAL).exists():
@@ -127,7 +137,7 @@ def budget_update(
         instalments = list(budget.instalments.select_for_update().order_by("month"))
         paid = sum((i.amount for i in instalments if i.paid_on), Decimal("0.00"))
         if amount < paid:
-            raise ValidationError({"amount": [ValidationError(BELOW_PAID, params={"paid": paid})]})
+            raise ValidationError({"amount": [ValidationError(BELOW_PAID, params={"paid": format_eur(paid)})]})
         open_ = [i for i in instalments if not i.paid_on]
         if open_:
             for inst, part in zip(open_, instalment_plan(amount - paid, len(open_)), strict=True):
@@ -176,25 +186,50 @@ def cost_entry_create(
     microproject=None,
     note: str = "",
     reverses: CostEntry | None = None,
+    service_date: date | None = None,
+    exception_reason: str = "",
 ) -> CostEntry:
-    """Book one actual cost into an open budget."""
+    """Book one actual cost into an open budget.
+
+    A cost on a case needs its legal basis on the service date (empty: the booking date), found by
+    `legal_basis.find_legal_basis` and stored with the entry (contract or § 42 assessment). Without
+    one, economic youth aid may book it with `exception_reason` (listed as an exception); anybody
+    else is refused. A reason given although a basis exists is not kept – that booking is no
+    exception. A reversal (`reverses`) takes over the basis, service date and reason of the original.
+    A micro-project's cost (`microproject`) is refused: micro-projects are paid out of the district's
+    prevention frame (microprojects.services.payment_book), not out of the lead provider's budget."""
     amount = to_money(amount)
     invoice_number = invoice_number.strip()
+    exception_reason = exception_reason.strip()
     errors: dict[str, list] = {}
     if amount == 0:
         errors["amount"] = [AMOUNT_ZERO]
+    elif amount < 0 and reverses is None:
+        errors["amount"] = [AMOUNT_NEGATIVE_NOT_REVERSAL]
+    elif reverses is not None and amount != -reverses.amount:
+        errors["amount"] = [ValidationError(REVERSAL_AMOUNT, params={"amount": format_eur(-reverses.amount)})]
     if not invoice_number:
         errors["invoice_number"] = [INVOICE_REQUIRED]
     if booking_date.year != budget.year:
         errors["booking_date"] = [ValidationError(BOOKING_WRONG_YEAR, params={"year": budget.year})]
     if case is not None and case.district_id != budget.district_id:
-        errors["case"] = [CASE_OTHER_DISTRICT]
-    if microproject is not None and microproject.budget_district_id != budget.district_id:
-        errors["microproject"] = [PROJECT_OTHER_DISTRICT]
+        errors["case_reference"] = [CASE_OTHER_DISTRICT]
+    if microproject is not None:  # paid out of the prevention frame (microprojects.services.payment_book)
+        errors["microproject"] = [MICROPROJECT_NOT_HERE]
     if category not in CostCategory.values:
         errors["category"] = [ValidationError(_("Unknown category."))]
+    if exception_reason and case is None:
+        errors["exception_reason"] = [EXCEPTION_WITHOUT_CASE]
     if errors:
         raise ValidationError(errors)
+    if reverses is not None:
+        basis = legal_basis.LegalBasis(reverses.contract_id, reverses.protection_id)
+        service_date, exception_reason = reverses.service_date, reverses.exception_reason
+    elif case is not None:
+        basis, exception_reason = _legal_basis(user, case, service_date or booking_date, budget, category,
+                                               exception_reason)
+    else:
+        basis = legal_basis.LegalBasis()
     with transaction.atomic():
         budget = _lock_open_budget(budget.pk)
         if CostEntry.objects.filter(provider=provider, invoice_number=invoice_number).exists():
@@ -203,12 +238,31 @@ def cost_entry_create(
             )
         entry = CostEntry.objects.create(
             budget=budget, booking_date=booking_date, category=category, amount=amount, provider=provider,
-            invoice_number=invoice_number, case=case, microproject=microproject, note=note.strip(), reverses=reverses,
-            created_by=user,
+            invoice_number=invoice_number, case=case, note=note.strip(), reverses=reverses,
+            # Only the reversal of a booking from before micro-projects left this budget keeps its link.
+            microproject_id=reverses.microproject_id if reverses is not None else None,
+            created_by=user, service_date=service_date, contract_id=basis.contract_id,
+            protection_id=basis.protection_id, exception_reason=exception_reason,
         )
-        audit_log(action=Action.CREATE, name="budgets.cost_entry.booked", user=user, obj=entry,
-                  data={"amount": str(amount), "category": category, "budget": budget.pk})
+        data = {"amount": str(amount), "category": category, "budget": budget.pk}
+        if exception_reason:
+            data["exception_reason"] = exception_reason
+        audit_log(action=Action.CREATE, name="budgets.cost_entry.booked", user=user, obj=entry, data=data)
     return entry
+
+
+def _legal_basis(user, case, service_date: date, budget: Budget, category: str,
+                 exception_reason: str) -> tuple[legal_basis.LegalBasis, str]:
+    """The basis of a booking on `case`, and the exception reason to keep (empty when there is a basis)."""
+    try:
+        return legal_basis.find_legal_basis(case=case, service_date=service_date, budget=budget,
+                                            category=category), ""
+    except legal_basis.NoLegalBasis as refusal:
+        if not (refusal.exception_allowed and exception_reason):
+            raise
+        if not user.has_perm("budgets.book_without_legal_basis"):
+            raise ValidationError({**refusal.error_dict, "exception_reason": [EXCEPTION_ONLY_ECONOMIC_AID]}) from None
+        return legal_basis.LegalBasis(), exception_reason
 
 
 def cost_entry_reverse(*, user, entry: CostEntry, booking_date: date, note: str = "") -> CostEntry:
@@ -226,7 +280,6 @@ def cost_entry_reverse(*, user, entry: CostEntry, booking_date: date, note: str 
         return cost_entry_create(
             user=user, budget=target, booking_date=booking_date, category=entry.category, amount=-entry.amount,
             provider=entry.provider, invoice_number=f"{entry.invoice_number}-ST", case=entry.case,
-            microproject=entry.microproject,
             note=note or _("Reversal of %(number)s") % {"number": entry.invoice_number}, reverses=entry,
         )
     except IntegrityError:  # a concurrent reversal won the race on the one-to-one link
@@ -244,13 +297,30 @@ def booked_costs(budget: Budget) -> dict[str, Decimal]:
     return {c: to_money(sums.get(c, Decimal("0"))) for c in CostCategory.values}
 
 
+def instalments_paid(budget: Budget) -> Decimal:
+    """What the provider has received: the sum of the budget's instalments with a payment date."""
+    paid = Instalment.objects.filter(budget=budget, paid_on__isnull=False).aggregate(s=Sum("amount"))["s"]
+    return to_money(paid or Decimal("0"))
+
+
 def settlement_figures(budget: Budget) -> tuple[dict[str, Decimal], arithmetic.SettlementFigures]:
+    """The settlement as it would be from the current bookings and paid instalments (two queries)."""
     costs = booked_costs(budget)
-    return costs, arithmetic.compute(budget.amount, costs, budget.provider_rate)
+    return costs, arithmetic.compute(budget.amount, costs, budget.provider_rate, instalments_paid(budget))
 
 
-def settlement_prepare(*, user, budget: Budget) -> Settlement:
-    """Economic youth aid prepares (or re-prepares) the settlement from the current bookings."""
+def settlement_can_be_prepared_from(budget: Budget) -> date:
+    """The first day a settlement of `budget` can be prepared: 1 January of the following year."""
+    return date(budget.year + 1, 1, 1)
+
+
+def settlement_prepare(*, user, budget: Budget, today: date | None = None) -> Settlement:
+    """Economic youth aid prepares (or re-prepares) the settlement from the current bookings and
+    paid instalments – only once the budget year is over (during the year the page shows a preview)."""
+    today = today or timezone.localdate()
+    start = settlement_can_be_prepared_from(budget)
+    if today < start:
+        raise ValidationError(SETTLEMENT_PREPARE_TOO_EARLY, params={"date": formats.date_format(start, "DATE_FORMAT")})
     with transaction.atomic():
         budget = Budget.objects.select_for_update().get(pk=budget.pk)
         existing = Settlement.objects.filter(budget=budget).first()
@@ -261,12 +331,23 @@ def settlement_prepare(*, user, budget: Budget) -> Settlement:
             "amount": fig.amount, "provider_rate": budget.provider_rate,
             "costs": {k: str(v) for k, v in costs.items()}, "total_costs": fig.total_costs,
             "remainder": fig.remainder, "provider_share": fig.provider_share, "county_share": fig.county_share,
+            "instalments_paid": fig.instalments_paid, "payment": fig.payment,
             "prepared_at": timezone.now(), "prepared_by": user, "status": Settlement.Status.PREPARED,
         }
         settlement, _created = Settlement.objects.update_or_create(budget=budget, defaults=values)
         audit_log(action=Action.UPDATE, name="budgets.settlement.prepared", user=user, obj=settlement,
-                  data={"remainder": str(fig.remainder), "total_costs": str(fig.total_costs)})
+                  data={"remainder": str(fig.remainder), "total_costs": str(fig.total_costs),
+                        "instalments_paid": str(fig.instalments_paid), "payment": str(fig.payment)})
     return settlement
+
+
+def settlement_is_stale(settlement: Settlement, costs: Mapping[str, Decimal],
+                        fig: arithmetic.SettlementFigures, provider_rate: Decimal) -> bool:
+    """Whether a prepared settlement no longer matches the bookings, the budget or the paid
+    instalments (a settlement prepared before the instalments were kept counts as changed)."""
+    return ({k: str(v) for k, v in costs.items()} != settlement.costs or fig.amount != settlement.amount
+            or provider_rate != settlement.provider_rate or settlement.instalments_paid is None
+            or fig.instalments_paid != settlement.instalments_paid)
 
 
 def settlement_finalize(*, user, settlement: Settlement, today: date | None = None) -> Settlement:
@@ -280,8 +361,7 @@ def settlement_finalize(*, user, settlement: Settlement, today: date | None = No
         if today.year <= budget.year:
             raise ValidationError(SETTLEMENT_TOO_EARLY)
         costs, fig = settlement_figures(budget)
-        if {k: str(v) for k, v in costs.items()} != settlement.costs or fig.amount != settlement.amount \
-                or budget.provider_rate != settlement.provider_rate:
+        if settlement_is_stale(settlement, costs, fig, budget.provider_rate):
             raise ValidationError(SETTLEMENT_STALE)
         settlement.status = Settlement.Status.FINAL
         settlement.finalized_at, settlement.finalized_by = timezone.now(), user
@@ -331,10 +411,10 @@ def pot_transfer_request(*, user, settlement: Settlement, year: int, amount: Dec
         _lock_pot(year)
         open_deficit = _open_deficit(settlement)
         if amount > open_deficit:
-            raise ValidationError({"amount": [ValidationError(TRANSFER_TOO_HIGH, params={"open": open_deficit})]})
+            raise ValidationError({"amount": [ValidationError(TRANSFER_TOO_HIGH, params={"open": format_eur(open_deficit)})]})
         balance = pot_balance(year)["balance"]
         if amount > balance:
-            raise ValidationError({"amount": [ValidationError(TRANSFER_POT_EMPTY, params={"year": year, "balance": balance})]})
+            raise ValidationError({"amount": [ValidationError(TRANSFER_POT_EMPTY, params={"year": year, "balance": format_eur(balance)})]})
         transfer = PotTransfer.objects.create(
             year=year, settlement=settlement, amount=amount, reason=reason.strip(), requested_by=user
         )
@@ -353,7 +433,7 @@ def pot_transfer_decide(*, user, transfer: PotTransfer, approve: bool) -> PotTra
         if approve:
             balance = pot_balance(transfer.year)["balance"]
             if transfer.amount > balance:
-                raise ValidationError(TRANSFER_POT_EMPTY, params={"year": transfer.year, "balance": balance})
+                raise ValidationError(TRANSFER_POT_EMPTY, params={"year": transfer.year, "balance": format_eur(balance)})
         transfer.status = PotTransfer.Status.APPROVED if approve else PotTransfer.Status.REJECTED
         transfer.decided_at, transfer.decided_by = timezone.now(), user
         transfer.save(update_fields=["status", "decided_at", "decided_by"])

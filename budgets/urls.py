@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/fallkosten/", views.allocation, name="allocation"),
     path("ist-kosten/", views.cost_entry_list, name="cost_entry_list"),
     path("ist-kosten/import/", views.cost_entry_import, name="cost_entry_import"),
+    path("ist-kosten/ausnahmen/", views.cost_entry_exceptions, name="cost_entry_exceptions"),
     path("ist-kosten/<int:pk>/storno/", views.cost_entry_reverse, name="cost_entry_reverse"),
     path("ausgleichstopf/", views.pot, name="pot"),
     path("ausgleichstopf/<int:pk>/entscheiden/", views.pot_transfer_decide, name="pot_transfer_decide"),

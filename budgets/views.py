@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budgets import imports, selectors, services
-from budgets.filters import BudgetFilter, CostEntryFilter
+from budgets.filters import BudgetFilter, CostEntryFilter, ExceptionFilter
 from budgets.forms import (
     AllocationForm,
     BudgetCreateForm,
@@ -31,6 +31,7 @@ from juwe.audit import Action, audit_log
 from juwe.lib.export import export_response
 from juwe.lib.pdf import pdf_response
 from juwe.models import District
+from microprojects import selectors as microproject_selectors
 
 PAGE_SIZE = 50
 IMPORT_SESSION_KEY = "budgets_import"
@@ -96,9 +97,13 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["instalments"] = visible(request.user, Instalment).filter(budget=budget).order_by("month")
     if request.user.has_perm("budgets.set_budget"):
         context["suggestion"] = selectors.suggestion_for(request.user, district=budget.district, area=budget.area,
-                                                         year=budget.year + 1)
+                                                         year=budget.year + 1, known=position)
     if request.user.has_perm("budgets.view_cost_entries"):
         context["recent"] = selectors.cost_entries_for(request.user).filter(budget=budget)[:10]
+        context["exceptions"] = selectors.exception_entries_for(request.user).filter(budget=budget).count()
+    if budget.area == Area.YOUTH_HELP:
+        # Micro-projects are paid out of the district's prevention frame, shown apart: not this budget's money.
+        context["prevention"] = microproject_selectors.prevention_frame(request.user, budget.district_id, budget.year)
     return render(request, "budgets/budget_detail.html", context)
 
 
@@ -135,8 +140,9 @@ def instalment_pay(request: HttpRequest, pk: int, month: int) -> HttpResponse:
 def cost_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "budgets.book_costs")
     budget = get_visible_or_404(request.user, selectors.budgets_for(request.user), pk=pk)
-    form = CostEntryForm(request.POST or None, microprojects=selectors.microprojects_for_booking(request.user, budget),
-                         initial={"booking_date": timezone.localdate(), "provider": budget.provider})
+    form = CostEntryForm(request.POST or None,
+                         initial={"booking_date": timezone.localdate(), "provider": budget.provider},
+                         allow_exception=request.user.has_perm("budgets.book_without_legal_basis"))
     if request.method == "POST" and form.is_valid():
         try:
             case = _case_by_reference(request.user, form.cleaned_data.pop("case_reference"))
@@ -185,6 +191,35 @@ def _export_rows(qs):
         yield [e.booking_date, e.invoice_number, e.provider.name, e.budget.district.code, str(areas[e.budget.area]),
                e.budget.year, str(labels[e.category]), e.amount, e.case.reference if e.case else "",
                e.microproject.title if e.microproject else "", e.note, e.reverses.invoice_number if e.reverses else ""]
+
+
+def cost_entry_exceptions(request: HttpRequest) -> HttpResponse:
+    """Bookings on a case without a legal basis (§ 36a SGB VIII): exceptions and legacy entries."""
+    require_perm(request.user, "budgets.view_cost_entries")
+    filterset = ExceptionFilter(request.GET, queryset=selectors.exception_entries_for(request.user), user=request.user)
+    if request.GET.get("export"):
+        require_perm(request.user, "budgets.export_cost_entries")
+        return export_response(
+            request, fmt=request.GET["export"], header=EXCEPTION_EXPORT_HEADER, rows=_exception_rows(filterset.qs),
+            filename="ausnahmen-ohne-kontrakt", audit_name="budgets.cost_entry_exceptions.exported",
+        )
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    total = filterset.qs.aggregate(s=Sum("amount"))["s"]
+    return render(request, "budgets/cost_entry_exceptions.html", {"filter": filterset, "page": page, "total": total})
+
+
+EXCEPTION_EXPORT_HEADER = ["Buchungsdatum", "Leistungsdatum", "Belegnummer", "Träger", "Stadtteil", "Bereich", "Jahr",
+                           "Kostenart", "Betrag", "Aktenzeichen", "Ausnahmegrund", "Gebucht von", "Storno von"]
+
+
+def _exception_rows(qs):
+    labels, areas = dict(CostCategory.choices), dict(Area.choices)
+    legacy = _("without legal basis (legacy)")
+    for e in qs.iterator(chunk_size=2000):
+        yield [e.booking_date, e.service_date, e.invoice_number, e.provider.name, e.budget.district.code,
+               str(areas[e.budget.area]), e.budget.year, str(labels[e.category]), e.amount, e.case.reference,
+               e.exception_reason or legacy, str(e.created_by) if e.created_by else "",
+               e.reverses.invoice_number if e.reverses else ""]
 
 
 def cost_entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
@@ -243,12 +278,17 @@ def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "budgets.view_settlement")
     budget = get_visible_or_404(request.user, selectors.budgets_for(request.user), pk=pk)
     settlement = selectors.settlements_for(request.user).filter(budget=budget).first()
-    preview = None
+    preview, stale = None, False
     if settlement is None or not settlement.is_final:
         costs, figures = services.settlement_figures(budget)
         preview = {"figures": figures, "rows": [(label, costs[value]) for value, label in CostCategory.choices]}
+        stale = settlement is not None and services.settlement_is_stale(settlement, costs, figures, budget.provider_rate)
+    today = timezone.localdate()
+    prepare_from = services.settlement_can_be_prepared_from(budget)
     return render(request, "budgets/settlement_detail.html",
-                  {"budget": budget, "settlement": settlement, "preview": preview, "rows": _settlement_rows(settlement)})
+                  {"budget": budget, "settlement": settlement, "preview": preview, "stale": stale,
+                   "rows": _settlement_rows(settlement), "today": today, "prepare_from": prepare_from,
+                   "can_prepare_now": today >= prepare_from})
 
 
 def _settlement_rows(settlement):

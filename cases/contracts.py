@@ -52,6 +52,7 @@ from .models import (
     ContractTask,
     HelpProposal,
     HelpType,
+    ProtectionAssessment,
     TaskParty,
 )
 
@@ -490,6 +491,83 @@ def committed_contracts(district_ids: Iterable[int], year: int, today: dt.date) 
         .values_list("case__district_id", "help_type", "provider_id", "monthly_cost", "approved_from", "approved_until")
     )
     return [CommittedContract(*row) for row in rows]
+
+
+# --- Legal basis of costs (§ 36a SGB VIII), read by the budgets app --------------------------------
+
+TAKING_INTO_CARE_MONTHS = 3  # longest a § 42 taking into care carries costs without a decided help
+
+
+@dataclass(frozen=True)
+class ApprovedContract:
+    """An approved contract of a case as the legal basis of its costs: what the budgets app needs
+    to check a booking (no case contents). Approved = the team lead's approval is recorded (active
+    or ended); the period runs from `approved_from` to `approved_until`, or to `ended_on` if the
+    help ended earlier."""
+
+    pk: int
+    case_id: int
+    help_type: str
+    provider_id: int | None
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class TakingIntoCare:
+    """A taking into care (§ 42 SGB VIII) recorded in a § 8a assessment, as the legal basis of the
+    costs until a help is decided (see `decided_help`)."""
+
+    pk: int
+    case_id: int
+    start: dt.date
+    end: dt.date
+
+
+@dataclass
+class DecidedHelp:
+    """Everything the office decided for one case that can carry costs."""
+
+    contracts: list[ApprovedContract]
+    takings_into_care: list[TakingIntoCare]
+
+
+def decided_help(case_ids: Iterable[int]) -> dict[int, DecidedHelp]:
+    """Approved contracts and takings into care of the cases, two queries however many cases.
+
+    The period of a taking into care: from the day the report was received (the child may be taken
+    into care at once, before the assessment is recorded) until the day before the first approved
+    contract of the case that starts on or after that day – a decided help replaces the provisional
+    measure (§ 42 Abs. 4 Nr. 2 SGB VIII) – and at most TAKING_INTO_CARE_MONTHS months
+    (`default_approval_end(start, 3)`). Without a contract after it, the 3 months are the period.
+
+    Unscoped: the budgets app checks its bookings against it and shows only the periods."""
+    ids = sorted(set(case_ids))
+    result = {pk: DecidedHelp([], []) for pk in ids}
+    if not ids:
+        return result
+    rows = (
+        Contract.objects.filter(case_id__in=ids, approved_at__isnull=False)
+        .order_by("case_id", "approved_from", "id")
+        .values_list("id", "case_id", "help_type", "provider_id", "approved_from", "approved_until", "ended_on")
+    )
+    for pk, case_id, help_type, provider_id, start, until, ended_on in rows:
+        end = min(until, ended_on) if ended_on else until
+        result[case_id].contracts.append(ApprovedContract(pk, case_id, help_type, provider_id, start, end))
+    takings = (
+        ProtectionAssessment.objects.filter(case_id__in=ids, taken_into_care=True)
+        .order_by("case_id", "received_at", "id")
+        .values_list("id", "case_id", "received_at")
+    )
+    for pk, case_id, received_at in takings:
+        start = timezone.localdate(received_at)
+        end = default_approval_end(start, TAKING_INTO_CARE_MONTHS)
+        following = [c.start for c in result[case_id].contracts if c.start >= start]
+        if following:
+            end = min(end, min(following) - dt.timedelta(days=1))
+        if end >= start:
+            result[case_id].takings_into_care.append(TakingIntoCare(pk, case_id, start, end))
+    return result
 
 
 WORKLIST_LIMIT = 50

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from juwe.lib.forms import MoneyField
+from juwe.lib.forms import MoneyField, NumberField
 from juwe.models import Provider
 
-from .contracts import MSG_COST_NOT_A_NUMBER, decided_proposals_qs
+from .contracts import MSG_COST_NEGATIVE, MSG_COST_NOT_A_NUMBER, MSG_HOURS_NEGATIVE, decided_proposals_qs
 from .forms import DateInput
-from .models import Case, Contract, ContractParticipant, HelpType, TaskParty
+from .models import Case, Contract, ContractParticipant, TaskParty, help_type_choices
 
 # Blank rows on a new contract; "add a row" (a submit button, works without JavaScript) adds one.
 EXTRA = {"p": 2, "g": 3, "t": 6}
@@ -34,8 +36,8 @@ class ContractForm(forms.Form):
                               help_text=_("Help type and provider are taken from the proposal unless you choose others."))
     own_proposal = forms.CharField(label=_("The family's own proposal"), required=False,
                                    widget=forms.Textarea(attrs={"rows": 2}))
-    help_type = forms.ChoiceField(label=_("Help type"), choices=[("", _("— as in the proposal —")), *HelpType.choices],
-                                  required=False)
+    help_type = forms.ChoiceField(label=_("Help type"), required=False,
+                                  choices=help_type_choices(blank=("", _("— as in the proposal —"))))
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.order_by("name"), required=False,
                                       empty_label=_("— as in the proposal / none —"))
     provider_wish = forms.CharField(
@@ -46,10 +48,11 @@ class ContractForm(forms.Form):
                                     help_text=_("Empty: the date of the talk."))
     approved_until = forms.DateField(label=_("Approved until"), required=False, widget=DateInput(),
                                      help_text=_("Empty: 6 months."))
-    hours_per_week = MoneyField(label=_("Hours per week"), required=False, max_digits=5,
-                                error_messages={"invalid": _("Enter the hours as a number, e.g. 4,5.")})
+    hours_per_week = NumberField(label=_("Hours per week"), required=False, max_digits=5, example=Decimal("4.5"),
+                                 error_messages={"invalid": _("Enter the hours as a number, e.g. 4,5."),
+                                                 "negative": MSG_HOURS_NEGATIVE})
     monthly_cost = MoneyField(label=_("Estimated monthly cost (EUR)"), required=False,
-                              error_messages={"invalid": MSG_COST_NOT_A_NUMBER})
+                              error_messages={"invalid": MSG_COST_NOT_A_NUMBER, "negative": MSG_COST_NEGATIVE})
     internal_note = forms.CharField(label=_("Internal note (office only)"), required=False,
                                     widget=forms.Textarea(attrs={"rows": 2}),
                                     help_text=_("Not printed and never shown to the provider."))

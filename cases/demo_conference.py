@@ -80,6 +80,7 @@ PROPOSALS = [
     ("30", "Erziehungsbeistand für die Jugendliche, 4 Stunden pro Woche"),
     ("microproject", "Teilnahme am Mikroprojekt „Familie im Stadtteil“"),
     ("35a", "Prüfung einer Eingliederungshilfe nach § 35a (Stellungnahme Kinder- und Jugendpsychiatrie)"),
+    ("sgb9_112", "Schulbegleitung nach § 112 SGB IX, 20 Stunden pro Woche (Gutachten des Kinderarztes liegt vor)"),
 ]
 VETO_REASONS = [
     "Die Familie hat der Familienhilfe im Erstgespräch ausdrücklich widersprochen; zuerst ihren Willen klären.",

@@ -3,7 +3,11 @@
 Every case in "help" gets an active contract – some with an ended contract before it (a follow-up
 chain), some ending within the next four weeks, some already past their approval end so that the
 review worklist has due and overdue reviews. Cases in "case conference" get drafts and signed
-contracts waiting for the team lead. The demo team (walle) gets all its cases covered, other teams
+contracts waiting for the team lead. Most help is youth help (SGB VIII, § 35a included); some
+children get integration help under SGB IX (chosen by the child's age: curative education before
+school, school assistance or assistance services at school age), and in every district the first
+case in help gets SGB IX help and the second SGB VIII help, so both budgets of each district have
+decided help. The demo team (walle) gets all its cases covered, other teams
 about a third. Idempotent: only cases without any contract get rows; the amount follows the cases,
 which follow ctx.scale. Bulk inserts, a handful of queries per table.
 """
@@ -23,6 +27,7 @@ from juwe.roles import Role
 
 from .contracts import default_approval_end
 from .models import (
+    SGB9_HELP_TYPES,
     Case,
     CaseMember,
     CaseRole,
@@ -32,6 +37,7 @@ from .models import (
     ContractParticipant,
     ContractState,
     ContractTask,
+    HelpLaw,
     HelpType,
     TaskParty,
 )
@@ -46,6 +52,12 @@ HELPS = [(HelpType.SPFH, (1400, 2600), "6"), (HelpType.ASSISTANT, (900, 1600), "
          (HelpType.GROUP_WORK, (350, 700), "2"), (HelpType.INTEGRATION, (1200, 2400), "5"),
          (HelpType.RESIDENTIAL, (5200, 7400), None), (HelpType.INTENSIVE, (2800, 4200), "10"),
          (HelpType.DAY_GROUP, (1900, 2700), None)]
+# Integration help under SGB IX, for a child not yet at school and for a child at school.
+SGB9_BEFORE_SCHOOL = [(HelpType.CURATIVE_EDUCATION, (900, 1800), "4"), (HelpType.FOSTER_FAMILY, (1100, 1700), None)]
+SGB9_AT_SCHOOL = [(HelpType.SCHOOL, (1800, 3400), "20"), (HelpType.ASSISTANCE, (700, 1500), "6")]
+SGB9_SHARE = 0.15  # of the cases without a fixed law
+SGB9_PROVIDER = "Lebenshilfe"  # the demo's provider for children with disabilities (name prefix)
+SCHOOL_AGE = 6
 GOALS = [
     ("Wir wollen morgens ohne Streit aus dem Haus kommen.", "An vier von fünf Tagen ist Lea pünktlich in der Schule."),
     ("Ich will wieder gern zur Schule gehen.", "Keine unentschuldigten Fehltage mehr im Monat."),
@@ -96,6 +108,16 @@ def _seed(ctx: SeedContext, cases: list[Case]) -> None:
     for m in CaseMember.objects.filter(case__in=cases).select_related("person").order_by("id"):
         members[m.case_id].append(m)
 
+    disability_providers = list(Provider.objects.filter(name__startswith=SGB9_PROVIDER).values_list("id", flat=True))
+    # Both budgets of a district get decided help: its first case in help SGB IX, its second SGB VIII.
+    fixed_law: dict[int, str] = {}
+    helping: dict[int, int] = defaultdict(int)
+    for case in cases:
+        if case.state == CaseState.HELP and case.team_id in leads:
+            fixed_law[case.pk] = {0: HelpLaw.SGB9, 1: HelpLaw.SGB8}.get(helping[case.district_id], "")
+            helping[case.district_id] += 1
+
+    providers = (lead_providers, all_providers, disability_providers)
     first, follow = [], []  # contracts without and with a previous contract
     for case in cases:
         lead = leads.get(case.team_id)
@@ -109,11 +131,12 @@ def _seed(ctx: SeedContext, cases: list[Case]) -> None:
         else:
             state, start = CS.ACTIVE, today - dt.timedelta(days=rng.randint(10, 150))
         start = max(start, case.opened_on)
-        contract = _contract(rng, case, state, start, lead, lead_providers, all_providers, now)
+        aid = _help(rng, fixed_law.get(case.pk, ""), members.get(case.pk, []), start)
+        contract = _contract(rng, case, aid, state, start, lead, providers, now)
         if state == CS.ACTIVE and roll > 0.75 and case.opened_on < start - dt.timedelta(days=120):
             # a chain: an ended contract before this one
             before_start = max(default_approval_end(start, -6) + dt.timedelta(days=1), case.opened_on)
-            previous = _contract(rng, case, CS.ENDED, before_start, lead, lead_providers, all_providers, now)
+            previous = _contract(rng, case, aid, CS.ENDED, before_start, lead, providers, now)  # the same help
             previous.approved_until = previous.ended_on = start - dt.timedelta(days=1)
             previous.end_note = "Fortgesetzt mit neuem Kontrakt nach dem Rückblick."
             first.append(previous)
@@ -128,13 +151,27 @@ def _seed(ctx: SeedContext, cases: list[Case]) -> None:
     _parts(ctx, rng, [*first, *(c for c, _p in follow)], members)
 
 
-def _contract(rng, case, state, start, lead, lead_providers, all_providers, now) -> Contract:
-    help_type, (low, high), hours = rng.choice(HELPS)
-    providers = lead_providers.get(case.district_id) or all_providers
-    if help_type in (HelpType.RESIDENTIAL, HelpType.INTEGRATION) or rng.random() < 0.25:
+def _help(rng, law: str, family: list[CaseMember], on: dt.date) -> tuple:
+    """(help type, monthly cost range, hours) for a case: SGB IX or SGB VIII as `law` says, else
+    SGB IX for about one case in seven; SGB IX help by the age of the case's (first) child."""
+    if law == HelpLaw.SGB8 or (not law and rng.random() >= SGB9_SHARE):
+        return rng.choice(HELPS)
+    child = next((m.person for m in family if m.role in (CaseRole.CHILD, CaseRole.YOUNG_PERSON)), None)
+    birth = child.birth_date if child else None
+    before_school = birth is not None and (on - birth).days < SCHOOL_AGE * 365
+    return rng.choice(SGB9_BEFORE_SCHOOL if before_school else SGB9_AT_SCHOOL)
+
+
+def _contract(rng, case, aid, state, start, lead, providers, now) -> Contract:
+    help_type, (low, high), hours = aid
+    lead_providers, all_providers, disability_providers = providers
+    own = lead_providers.get(case.district_id) or all_providers
+    if help_type in SGB9_HELP_TYPES and disability_providers and rng.random() < 0.6:
+        provider = rng.choice(disability_providers)
+    elif help_type in (HelpType.RESIDENTIAL, HelpType.INTEGRATION) or rng.random() < 0.25:
         provider = rng.choice(all_providers)  # Wunsch- und Wahlrecht: sometimes another provider
     else:
-        provider = rng.choice(providers)
+        provider = rng.choice(own)
     until = default_approval_end(start)
     signed = state != CS.DRAFT
     return Contract(

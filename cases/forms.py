@@ -25,6 +25,7 @@ from .models import (
 from .selectors import team_caseworkers
 
 MSG_NAME_REQUIRED = _("Enter first and last name.")
+MSG_CONTACT_DURATION = _("A contact lasts at least 1 and at most 1440 minutes (one day).")
 
 
 class DateInput(forms.DateInput):
@@ -180,6 +181,17 @@ class ContactForm(UniqueIds, forms.ModelForm):
         model = Contact
         fields = ["occurred_at", "kind", "duration_minutes", "participants", "note"]
         widgets = {"occurred_at": DateTimeInput(), "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": 1440})
+
+    def clean_duration_minutes(self):
+        """The model's contact_duration_range, on the field (1 minute to one day)."""
+        minutes = self.cleaned_data.get("duration_minutes")
+        if minutes is not None and not 1 <= minutes <= 1440:
+            raise ValidationError(MSG_CONTACT_DURATION, code="duration")
+        return minutes
 
 
 class ResourceForm(UniqueIds, forms.ModelForm):

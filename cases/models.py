@@ -436,7 +436,8 @@ class NetworkPerson(models.Model):
 
 
 class HelpType(models.TextChoices):
-    """Forms of help (SGB VIII) a proposal or a contract names."""
+    """Forms of help a proposal or a contract names: youth help under SGB VIII and integration help
+    for children under SGB IX. Which law (and so which budget) a help type belongs to: HELP_TYPE_LAW."""
 
     FLEXIBLE = "27_2", _("§ 27(2) flexible help")
     COUNSELLING = "28", _("§ 28 educational counselling")
@@ -447,10 +448,63 @@ class HelpType(models.TextChoices):
     FOSTER_CARE = "33", _("§ 33 foster care")
     RESIDENTIAL = "34", _("§ 34 residential care")
     INTENSIVE = "35", _("§ 35 intensive individual support")
-    INTEGRATION = "35a", _("§ 35a integration help")
+    INTEGRATION = "35a", _("§ 35a integration help (mental disability)")
     YOUNG_ADULT = "41", _("§ 41 help for young adults")
     DISTRICT = "district", _("help in the district")
     MICROPROJECT = "microproject", _("micro-project")
+    # Integration help for children with a physical, intellectual or sensory disability (SGB IX,
+    # part 2, Eingliederungshilferecht).
+    CURATIVE_EDUCATION = "sgb9_79", _("§ 79 SGB IX curative-education services (children not yet at school)")
+    FOSTER_FAMILY = "sgb9_80", _("§ 80 SGB IX care in a foster family")
+    SCHOOL = "sgb9_112", _("§ 112 SGB IX participation in education (e.g. school assistance)")
+    ASSISTANCE = "sgb9_113", _("§ 113 SGB IX social participation (assistance services)")
+
+
+class HelpLaw(models.TextChoices):
+    """The legal area of a help. Each has its own budget (budgets.models.Area)."""
+
+    SGB8 = "sgb8", _("Youth help (SGB VIII)")
+    SGB9 = "sgb9", _("Integration help (SGB IX)")
+
+
+# The legal split of the help types: see help_type_law.
+SGB8_HELP_TYPES = frozenset({
+    HelpType.FLEXIBLE, HelpType.COUNSELLING, HelpType.GROUP_WORK, HelpType.ASSISTANT, HelpType.SPFH,
+    HelpType.DAY_GROUP, HelpType.FOSTER_CARE, HelpType.RESIDENTIAL, HelpType.INTENSIVE, HelpType.INTEGRATION,
+    HelpType.YOUNG_ADULT, HelpType.DISTRICT, HelpType.MICROPROJECT,
+})
+SGB9_HELP_TYPES = frozenset({
+    HelpType.CURATIVE_EDUCATION, HelpType.FOSTER_FAMILY, HelpType.SCHOOL, HelpType.ASSISTANCE,
+})
+HELP_TYPE_LAW = {**dict.fromkeys(SGB8_HELP_TYPES, HelpLaw.SGB8), **dict.fromkeys(SGB9_HELP_TYPES, HelpLaw.SGB9)}
+
+
+def help_type_law(help_type: str) -> HelpLaw:
+    """The legal area (SGB VIII or SGB IX) of a help type; KeyError for an unknown one.
+
+    Youth help (Kinder- und Jugendhilfe, SGB VIII) covers educational help (§§ 27–35), help for young
+    adults (§ 41) and § 35a SGB VIII: integration help for children and young people with a (threatened)
+    *mental* disability (seelische Behinderung) is youth help by law, decided and paid by the youth
+    office like all help under SGB VIII. Integration help for children with a *physical, intellectual
+    or sensory* disability is a different legal area: Eingliederungshilfe under SGB IX, part 2 (since
+    the Federal Participation Act, BTHG, in force 2020) – e.g. curative-education services for children
+    not yet at school (§ 113(2) no. 3 with § 79), care in a foster family (§ 113(2) no. 4 with § 80),
+    help towards school education such as school assistance (§ 112) and assistance services (§ 113(2)
+    no. 2 with § 78). The two areas are separate pots: a district has a youth-help and an
+    integration-help budget, and a help's costs and commitments go to the budget of its law
+    (budgets.commitments.contract_area) – never § 35a into integration help. Help found in the district
+    and micro-projects are the office's own preventive work under SGB VIII. (The Child and Youth
+    Strengthening Act of 2021, KJSG, plans to bring all integration help for children into SGB VIII from
+    2028, provided a federal law on it is promulgated by 1 January 2027; until then the split holds.)
+    """
+    return HELP_TYPE_LAW[help_type]
+
+
+def help_type_choices(*, blank: tuple[str, object] | None = None) -> list:
+    """HelpType's choices grouped by law, for a select with optgroups (Django renders a nested
+    choice list that way), in HelpType's order; `blank`: an extra first choice outside the groups."""
+    groups = [(law.label, [(t.value, t.label) for t in HelpType if HELP_TYPE_LAW[t] == law]) for law in HelpLaw]
+    return [blank, *groups] if blank else groups
 
 
 class Conference(models.Model):
@@ -578,7 +632,7 @@ class HelpProposal(models.Model):
     item = models.ForeignKey(
         ConferenceItem, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("case")
     )
-    help_type = models.CharField(_("help type"), max_length=12, choices=HelpType.choices)
+    help_type = models.CharField(_("help type"), max_length=12, choices=help_type_choices())
     description = models.TextField(_("proposal"))
     provider = models.ForeignKey(
         "juwe.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("provider")
@@ -647,7 +701,7 @@ class Contract(models.Model):
         verbose_name=_("help proposal chosen by the family"),
     )
     own_proposal = models.TextField(_("the family's own proposal"), blank=True)
-    help_type = models.CharField(_("help type"), max_length=12, choices=HelpType.choices)
+    help_type = models.CharField(_("help type"), max_length=12, choices=help_type_choices())
     provider = models.ForeignKey(
         "juwe.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="contracts",
         verbose_name=_("provider"),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .forms import DateInput
-from .models import CaseState, CloseReason, Contract, ContractGoal, ContractState, HelpType, ReviewDecision
+from .models import CaseState, CloseReason, Contract, ContractGoal, ContractState, ReviewDecision, help_type_choices
 from .reviews import MSG_NOTE_EMPTY, MSG_RATING_MISSING, MSG_RATING_RANGE, SCORES
 
 
@@ -74,7 +74,7 @@ class ContractFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Reference or name"), method="search")
     state = django_filters.ChoiceFilter(label=_("State"), choices=ContractState.choices)
-    help_type = django_filters.ChoiceFilter(label=_("Help type"), choices=HelpType.choices)
+    help_type = django_filters.ChoiceFilter(label=_("Help type"), choices=help_type_choices())
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("approved_until", "until"), ("approved_from", "from"), ("case__reference", "reference")),

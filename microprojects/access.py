@@ -14,6 +14,7 @@ from juwe.access import (
     district_scope,
     is_caseworker,
     is_district_coordinator,
+    is_economic_aid,
     is_leadership,
     is_office_staff,
     is_provider_staff,
@@ -28,9 +29,12 @@ from microprojects.models import (
     MicroProject,
     ParticipationCount,
     PreventionBudget,
+    ProjectPayment,
     QualityReview,
     Referral,
+    SUPPLEMENT_STATUSES,
     Status,
+    Supplement,
 )
 
 OFFICE_ROLES = (Role.CASE_MANAGER, Role.TEAM_LEAD, Role.DISTRICT_COORDINATOR, Role.ECONOMIC_AID, Role.LEADERSHIP)
@@ -85,6 +89,9 @@ def _project_child_scope(user, qs: QuerySet) -> QuerySet:
 
 scope_for(ParticipationCount)(_project_child_scope)
 scope_for(QualityReview)(_project_child_scope)
+# Payments and supplements are seen with the project (amounts, dates, invoice numbers – no social data).
+scope_for(ProjectPayment)(_project_child_scope)
+scope_for(Supplement)(_project_child_scope)
 
 
 @scope_for(Referral)
@@ -147,6 +154,11 @@ def is_draft(user, project) -> bool:
 
 
 @rules.predicate
+def may_get_supplement(user, project) -> bool:
+    return project is not None and project.status in SUPPLEMENT_STATUSES
+
+
+@rules.predicate
 def coordinates_grant_district(user, grant) -> bool:
     return grant is not None and grant.district_id in coordinated_district_ids(user)
 
@@ -174,3 +186,9 @@ rules.add_perm("microprojects.request_grant", can_view)
 rules.add_perm("microprojects.decide_grant", coordinates_grant_district)
 rules.add_perm("microprojects.decide_grant_any", is_district_coordinator)
 rules.add_perm("microprojects.review_worklist", is_district_coordinator | is_team_lead)
+# Supplementary approval (Nachbewilligung): asked for by the project's team, decided like the approval.
+rules.add_perm("microprojects.request_supplement", may_get_supplement & (works_on_project | coordinates_project))
+# Payments out of the prevention frame: economic youth aid pays invoices.
+rules.add_perm("microprojects.book_payments", is_economic_aid)
+# The proof of use of an action grant: the district's coordinator records its receipt.
+rules.add_perm("microprojects.record_proof", coordinates_grant_district)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from juwe.admin import ReadOnlyRoleAdmin, RoleAdmin
-from microprojects.models import ActionBudget, MicroProject, PreventionBudget
+from microprojects.models import ActionBudget, MicroProject, PreventionBudget, ProjectPayment, Supplement
 
 
 @admin.register(PreventionBudget)
@@ -28,3 +28,21 @@ class MicroProjectAdmin(ReadOnlyRoleAdmin):
     list_filter = ["status", "category"]
     search_fields = ["title"]
     list_select_related = ["provider", "budget_district"]
+
+
+@admin.register(Supplement)
+class SupplementAdmin(ReadOnlyRoleAdmin):
+    """Read-only: supplements are requested and decided through the services (frame check, history)."""
+
+    list_display = ["project", "requested_amount", "status", "approved_amount", "requested_at"]
+    list_filter = ["status"]
+    list_select_related = ["project"]
+
+
+@admin.register(ProjectPayment)
+class ProjectPaymentAdmin(ReadOnlyRoleAdmin):
+    """Read-only: payments are booked and reversed through the services (approval check, audit)."""
+
+    list_display = ["invoice_number", "project", "paid_on", "amount", "provider"]
+    search_fields = ["invoice_number", "project__title"]
+    list_select_related = ["project", "provider"]

@@ -2,6 +2,11 @@
 the twelve example projects of the domain description and about 80 running projects in all, in
 every state, with participant counts, referrals, quality reviews and the action budget.
 
+Money as the services keep it: no approval above its request; payments out of the prevention frame
+(quarterly, a few reversed) that never exceed a project's approved total; a few supplementary
+approvals (granted within the frame, one rejected, one awaiting the demo coordinator); action
+grants with their award criteria and proofs of use (most received, some due, one overdue).
+
 Idempotent: a project is keyed on (title, district charged); budgets on (district, year); only
 missing rows are written. `--scale N` multiplies projects and grants (and the frame, so that the
 approvals still fit)."""
@@ -17,25 +22,28 @@ from decimal import ROUND_DOWN, Decimal
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 
-from juwe.lib.money import to_money
+from juwe.lib.money import format_eur, to_money
 from juwe.lib.seeding import DEMO_PASSWORD, SeedContext
 from juwe.models import District, DistrictIndicator, Provider, Team, User
 from juwe.roles import Role
 from microprojects.models import (
     ActionBudget,
     ActionGrant,
+    AwardCriterion,
     Category,
     MicroProject,
     Outcome,
     ParticipationCount,
     PreventionBudget,
     ProjectEvent,
+    ProjectPayment,
     QualityReview,
     Referral,
     Status,
+    Supplement,
 )
 
 FRAME = Decimal("800000.00")  # Bremen's yearly prevention frame
@@ -372,6 +380,8 @@ def _seed_projects(ctx: SeedContext, districts: list[District], staff: dict) -> 
     _seed_participation(ctx, projects)
     _seed_reviews(ctx, projects)
     _seed_referrals(ctx, projects)
+    _seed_supplements(ctx, projects, staff)
+    _seed_payments(ctx, projects)
 
 
 def _extension_copies(projects: list[MicroProject], districts: list[District]) -> list[MicroProject]:
@@ -500,12 +510,124 @@ def _seed_referrals(ctx: SeedContext, projects: list[MicroProject]) -> None:
     ctx.bulk(Referral, rows, "Zuweisungen zu Mikroprojekten")
 
 
+# --- Supplementary approvals and payments out of the prevention frame ---------------------------------
+
+
+def _seed_supplements(ctx: SeedContext, projects: list[MicroProject], staff: dict) -> None:
+    """Every twelfth running project got more money where its frame had room; one request was
+    rejected and one awaits the demo coordinator (a project of the demo team)."""
+    from microprojects.selectors import prevention_budget_positions
+
+    running = [p for p in projects if p.status == Status.RUNNING and not p.over_budget]
+    if not running:
+        return
+    rng = ctx.rng("microprojects-supplements")
+    keys = {(p.budget_district_id, p.budget_year) for p in running}
+    room = {}
+    for year in {y for _d, y in keys}:
+        for d, pos in prevention_budget_positions({d for d, y in keys if y == year}, year).items():
+            room[(d, year)] = pos.remaining
+    demo_team = {d.pk for d in District.objects.filter(team__code=DEMO_TEAM)}
+    rows, events = [], []
+    pending = next((p for p in running if p.budget_district_id in demo_team), None)
+    rejected = next((p for p in reversed(running) if p is not pending), None)
+    for i, p in enumerate(running):
+        coordinator = staff["coordinators"].get(p.budget_district.team_id) or staff["fallback"]
+        requested_at = max(p.started_at or _at(p.start_date), timezone.now() - dt.timedelta(days=rng.randint(40, 120)))
+        wanted = max(Decimal("500.00"), (p.approved_amount * Decimal(rng.choice(["0.10", "0.15", "0.20"])) / 100)
+                     .quantize(Decimal("1"), rounding=ROUND_DOWN) * 100)
+        reason = "Mehr Anmeldungen als geplant; eine zweite Gruppe braucht Honorar und Material."
+        if p is pending:
+            rows.append(Supplement(project=p, requested_amount=wanted, reason=reason, requested_by_id=p.created_by_id,
+                                   requested_at=timezone.now() - dt.timedelta(days=3)))
+            events.append(ProjectEvent(project=p, action=ProjectEvent.Action.SUPPLEMENT_REQUESTED, actor_id=p.created_by_id,
+                                       at=timezone.now() - dt.timedelta(days=3), note=f"{format_eur(wanted)} – {reason}"))
+        elif p is rejected:
+            note = "Der Mehrbedarf kann aus dem bewilligten Betrag gedeckt werden."
+            rows.append(Supplement(project=p, requested_amount=wanted, reason=reason, requested_by_id=p.created_by_id,
+                                   requested_at=requested_at, status=Supplement.Status.REJECTED, decision_note=note,
+                                   decided_by=coordinator, decided_at=requested_at + dt.timedelta(days=5)))
+            events.append(ProjectEvent(project=p, action=ProjectEvent.Action.SUPPLEMENT_REJECTED, actor=coordinator,
+                                       at=requested_at + dt.timedelta(days=5), note=note))
+        elif i % 12 == 5 and room[(p.budget_district_id, p.budget_year)] >= wanted:
+            room[(p.budget_district_id, p.budget_year)] -= wanted
+            rows.append(Supplement(project=p, requested_amount=wanted, reason=reason, requested_by_id=p.created_by_id,
+                                   requested_at=requested_at, status=Supplement.Status.APPROVED, approved_amount=wanted,
+                                   decided_by=coordinator, decided_at=requested_at + dt.timedelta(days=4)))
+            events.append(ProjectEvent(project=p, action=ProjectEvent.Action.SUPPLEMENT_APPROVED, actor=coordinator,
+                                       at=requested_at + dt.timedelta(days=4), note=format_eur(wanted)))
+    ctx.bulk(Supplement, rows, "Nachbewilligungen")
+    ctx.bulk(ProjectEvent, events, "Projektverlauf (Nachbewilligungen)")
+
+
+def _seed_payments(ctx: SeedContext, projects: list[MicroProject]) -> None:
+    """Quarterly payments of the approved total (supplements included) for the quarters begun so far;
+    completed projects are paid out, some returned what they did not need; every tenth running
+    project had a payment booked twice by mistake and reversed."""
+    committed = [p for p in projects if p.status in (Status.APPROVED, Status.RUNNING, Status.COMPLETED)]
+    if not committed:
+        return
+    rng = ctx.rng("microprojects-payments")
+    wjh = User.objects.filter(username="wjh").first()
+    today = timezone.localdate()
+    granted = dict(
+        Supplement.objects.filter(project__in=committed, status=Supplement.Status.APPROVED)
+        .values_list("project_id").annotate(s=Sum("approved_amount"))
+    )
+    rows, mistakes = [], []
+    for i, p in enumerate(committed):
+        total = p.approved_amount + granted.get(p.pk, Decimal("0.00"))
+        quarters = list(_quarters(p.start_date, p.end_date))
+        if not total or not quarters:
+            continue
+        part = (total / len(quarters)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+        begun = [(y, q) for y, q in quarters if dt.date(y, 3 * q - 2, 1) <= today]
+        if p.status == Status.COMPLETED:
+            begun = quarters
+        paid = Decimal("0.00")
+        for n, (year, quarter) in enumerate(begun, start=1):
+            amount = total - paid if p.status == Status.COMPLETED and n == len(quarters) else part
+            if p.status == Status.COMPLETED and n == len(quarters) and i % 3 == 0:
+                amount = (amount * Decimal("0.6")).quantize(Decimal("0.01"))  # funds not needed were returned
+            day = max(p.start_date, dt.date(year, 3 * quarter - 2, 1)) + dt.timedelta(days=rng.randint(3, 20))
+            if amount <= 0 or day > today:
+                continue
+            paid += amount
+            rows.append(ProjectPayment(project=p, paid_on=day, amount=amount, provider_id=p.provider_id,
+                                       invoice_number=f"MP-{p.pk}-{n:02d}", note=f"Abschlag {quarter}. Quartal {year}",
+                                       created_by=wjh, created_at=_at(day)))
+        if p.status == Status.RUNNING and i % 10 == 0 and rows and rows[-1].project is p and paid + part <= total:
+            mistakes.append(rows[-1])
+    ctx.bulk(ProjectPayment, rows, "Zahlungen aus dem Präventionsbudget")
+    # Booked twice by mistake, and reversed the next day.
+    doubles = [ProjectPayment(project=m.project, paid_on=m.paid_on, amount=m.amount, provider_id=m.provider_id,
+                              invoice_number=f"{m.invoice_number}-D", note="Doppelt erfasst", created_by=wjh,
+                              created_at=_at(m.paid_on)) for m in mistakes]
+    ctx.bulk(ProjectPayment, doubles, "Zahlungen aus dem Präventionsbudget")
+    stored = {(x.provider_id, x.invoice_number): x.pk for x in ProjectPayment.objects.filter(
+        invoice_number__in=[d.invoice_number for d in doubles]).only("id", "provider_id", "invoice_number")}
+    reversals = [ProjectPayment(project=d.project, paid_on=min(d.paid_on + dt.timedelta(days=1), today), amount=-d.amount,
+                                provider_id=d.provider_id, invoice_number=f"{d.invoice_number}-ST",
+                                reverses_id=stored[(d.provider_id, d.invoice_number)],
+                                note=f"Storno von {d.invoice_number}: doppelt erfasst", created_by=wjh,
+                                created_at=_at(d.paid_on)) for d in doubles]
+    ctx.bulk(ProjectPayment, reversals, "Stornos")
+    A = ProjectEvent.Action
+    events = [ProjectEvent(project=x.project, action=A.PAYMENT_REVERSED if x.amount < 0 else A.PAYMENT,
+                           actor=wjh or x.project.created_by, at=_at(x.paid_on),
+                           note=f"{format_eur(x.amount)}, {x.invoice_number}")
+              for x in [*rows, *doubles, *reversals]]
+    ctx.bulk(ProjectEvent, events, "Projektverlauf (Zahlungen)")
+
+
 # --- Action budget -------------------------------------------------------------------------------------------------
 
 
 def _seed_action_budget(ctx: SeedContext, districts: list[District], staff: dict) -> None:
     if ActionGrant.objects.exists():
         return  # grants have no natural key; seed them once
+    from microprojects.services import default_proof_due
+
     rng = ctx.rng("microprojects-grants")
     today = timezone.localdate()
     rows = []
@@ -518,12 +640,40 @@ def _seed_action_budget(ctx: SeedContext, districts: list[District], staff: dict
             status = ActionGrant.Status.REQUESTED if k == 0 and n % 2 == 0 else rng.choice(
                 [ActionGrant.Status.GRANTED] * 4 + [ActionGrant.Status.DECLINED])
             decided = status != ActionGrant.Status.REQUESTED
-            rows.append(ActionGrant(
+            grant = ActionGrant(
                 district=district, year=day.year, title=f"{title} {district.name}", applicant=f"{applicant} {district.name}",
                 purpose=purpose, activity_date=day + dt.timedelta(days=21), amount=to_money(rng.randrange(10, 30) * 50),
                 status=status, requested_by=requesters[k % len(requesters)],
                 decline_reason="Das ist eine Daueraufgabe und gehört in die Regelfinanzierung." if status == ActionGrant.Status.DECLINED else "",
                 decided_by=coordinator if decided else None,
                 decided_at=_at(day + dt.timedelta(days=3)) if decided else None,
-            ))
+            )
+            if status == ActionGrant.Status.GRANTED:
+                _grant_criteria_and_proof(rng, grant, today, default_proof_due(grant, day + dt.timedelta(days=3)))
+            rows.append(grant)
+    _due_and_overdue_in_demo_team(rng, rows, today)
     ctx.bulk(ActionGrant, rows, "Aktionsbudget-Anträge")
+
+
+def _grant_criteria_and_proof(rng: random.Random, grant: ActionGrant, today: dt.date, due: dt.date) -> None:
+    """A concrete activity in the district, and one or two further criteria; the proof of use came in
+    around its due date when that has passed."""
+    others = [c for c in AwardCriterion.values if c != AwardCriterion.CONCRETE_ACTIVITY]
+    grant.criteria = [AwardCriterion.CONCRETE_ACTIVITY, *rng.sample(others, rng.randint(1, 2))]
+    grant.proof_due = due
+    if due < today:
+        grant.proof_received_on = min(today, max(grant.activity_date, due - dt.timedelta(days=rng.randint(0, 14))))
+        grant.proof_note = rng.choice(["Belege und Fotos liegen vor.", "Kurzbericht und Quittungen eingereicht.",
+                                       "Quittungen geprüft; Restbetrag zurücküberwiesen."])
+        grant.proof_recorded_by = grant.decided_by
+
+
+def _due_and_overdue_in_demo_team(rng: random.Random, rows: list[ActionGrant], today: dt.date) -> None:
+    """The demo coordinator's worklist shows a proof of use overdue and one due soon: the two decided
+    grants of the demo team with the earliest activities become grants with an open proof."""
+    decided = sorted((g for g in rows if g.decided_by_id and g.district.team.code == DEMO_TEAM), key=lambda g: g.activity_date)
+    for grant, due in zip(decided, [today - dt.timedelta(days=9), today + dt.timedelta(days=10)]):
+        grant.status, grant.decline_reason = ActionGrant.Status.GRANTED, ""
+        _grant_criteria_and_proof(rng, grant, today, due)
+        grant.proof_received_on, grant.proof_note, grant.proof_recorded_by = None, "", None
+        grant.activity_date = min(grant.activity_date, due - dt.timedelta(days=1))

@@ -8,7 +8,8 @@ from juwe.access import visible
 from juwe.lib.forms import MoneyField
 from juwe.models import District, Provider, User
 from juwe.roles import Role
-from microprojects.models import ActionGrant, MicroProject, Outcome, QualityReview
+from microprojects.models import ActionGrant, AwardCriterion, MicroProject, Outcome, QualityReview
+from microprojects.services import GRANT_NOT_POSITIVE, default_proof_due
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -115,7 +116,7 @@ class ReviewForm(forms.ModelForm):
 
 
 class GrantRequestForm(forms.ModelForm):
-    amount = MoneyField(label=_("amount"))
+    amount = MoneyField(label=_("amount"), allow_zero=False, error_messages={"zero": GRANT_NOT_POSITIVE})
 
     class Meta:
         model = ActionGrant
@@ -129,7 +130,66 @@ class GrantRequestForm(forms.ModelForm):
 
 class GrantDecideForm(forms.Form):
     decision = forms.ChoiceField(choices=[("grant", _("grant")), ("decline", _("decline"))], widget=forms.RadioSelect, label=_("decision"))
+    criteria = forms.MultipleChoiceField(
+        label=_("award criteria met"), choices=AwardCriterion.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("For a grant: at least one."),
+    )
+    proof_due = forms.DateField(
+        label=_("proof of use due"), required=False, widget=DATE,
+        help_text=_("For a grant: when the applicant shows how the money was used (default: eight weeks after the activity)."),
+    )
     reason = forms.CharField(label=_("reason for declining"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, grant: ActionGrant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proof_due"].initial = default_proof_due(grant, timezone.localdate())
+
+
+class GrantProofForm(forms.Form):
+    received_on = forms.DateField(label=_("proof of use received on"), widget=DATE)
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("e.g. receipts seen, photos, short report."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = timezone.localdate()
+
+
+class SupplementRequestForm(forms.Form):
+    amount = MoneyField(label=_("supplement requested (EUR)"))
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text=_("Why the approved sum is not enough, and what the extra money is for."))
+
+
+class SupplementApproveForm(forms.Form):
+    amount = MoneyField(label=_("supplement granted (EUR)"))
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when leadership grants over the remaining budget."),
+    )
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("paid on"), widget=DATE)
+    amount = MoneyField(label=_("amount (EUR)"))
+    provider = forms.ModelChoiceField(label=_("paid to"), queryset=Provider.objects.none())
+    invoice_number = forms.CharField(label=_("invoice number"), max_length=40)
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+    def __init__(self, *args, user, project: MicroProject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = visible(user, Provider).order_by("name")
+        self.fields["provider"].initial = project.provider_id
+        self.fields["paid_on"].initial = timezone.localdate()
+
+
+class PaymentReverseForm(forms.Form):
+    paid_on = forms.DateField(label=_("date of the reversal"), widget=DATE)
+    note = forms.CharField(label=_("reason"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_on"].initial = timezone.localdate()
 
 
 class YearForm(forms.Form):

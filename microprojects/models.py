@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -55,6 +56,8 @@ class Status(models.TextChoices):
 
 # Projects whose approved amount is charged to the prevention budget.
 COMMITTED_STATUSES = (Status.APPROVED, Status.RUNNING, Status.COMPLETED)
+# Projects that may ask for a supplementary approval (Nachbewilligung).
+SUPPLEMENT_STATUSES = (Status.APPROVED, Status.RUNNING)
 
 
 class Outcome(models.TextChoices):
@@ -215,6 +218,12 @@ class ProjectEvent(models.Model):
         REVIEWED = "reviewed", _("quality review recorded")
         PARTICIPATION = "participation", _("participation counts recorded")
         REFERRAL = "referral", _("case referred")
+        SUPPLEMENT_REQUESTED = "supplement_requested", _("supplementary approval requested")
+        SUPPLEMENT_APPROVED = "supplement_approved", _("supplementary approval granted")
+        SUPPLEMENT_APPROVED_OVER_BUDGET = "supplement_over_budget", _("supplementary approval granted over budget by leadership")
+        SUPPLEMENT_REJECTED = "supplement_rejected", _("supplementary approval rejected")
+        PAYMENT = "payment", _("payment booked")
+        PAYMENT_REVERSED = "payment_reversed", _("payment reversed")
 
     project = models.ForeignKey(MicroProject, on_delete=models.CASCADE, related_name="events", verbose_name=_("micro-project"))
     action = models.CharField(_("step"), max_length=30, choices=Action.choices)
@@ -230,6 +239,91 @@ class ProjectEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.get_action_display()}"
+
+
+class Supplement(models.Model):
+    """A supplementary approval (Nachbewilligung): more money for an approved or running project,
+    requested by its team with a reason and decided like the approval, against the same prevention
+    frame. Granted supplements raise the project's approved total."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    project = models.ForeignKey(MicroProject, on_delete=models.PROTECT, related_name="supplements", verbose_name=_("micro-project"))
+    requested_amount = models.DecimalField(_("requested supplement"), **MONEY)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    approved_amount = models.DecimalField(_("granted supplement"), null=True, blank=True, **MONEY)
+    over_budget = models.BooleanField(_("granted over budget"), default=False)
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("supplementary approval")
+        verbose_name_plural = _("supplementary approvals")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(requested_amount__gt=0), name="supplement_requested_positive"),
+            # Never more than was asked for: a larger sum needs a new request.
+            models.CheckConstraint(
+                condition=Q(approved_amount__isnull=True)
+                | Q(approved_amount__gt=0, approved_amount__lte=F("requested_amount")),
+                name="supplement_approved_within_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="approved", approved_amount__isnull=False)
+                | (~Q(status="approved") & Q(approved_amount__isnull=True)),
+                name="supplement_amount_only_when_approved",
+            ),
+            # One open request per project at a time.
+            models.UniqueConstraint(fields=["project"], condition=Q(status="requested"), name="supplement_one_open_per_project"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} +{self.requested_amount}"
+
+
+class ProjectPayment(models.Model):
+    """A payment for a micro-project out of the district's prevention frame (never out of the lead
+    provider's youth-help budget, so it does not touch the Hausfrauenmodell settlement). A
+    correction is a reversing payment (negative amount, linked to the original), never an edit."""
+
+    project = models.ForeignKey(MicroProject, on_delete=models.PROTECT, related_name="payments", verbose_name=_("micro-project"))
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="microproject_payments", verbose_name=_("paid to"), db_index=False
+    )
+    invoice_number = models.CharField(_("invoice number"), max_length=40)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by", verbose_name=_("reverses payment")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("booked by")
+    )
+    created_at = models.DateTimeField(_("booked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("micro-project payment")
+        verbose_name_plural = _("micro-project payments")
+        ordering = ["paid_on", "id"]
+        indexes = [models.Index(fields=["project", "paid_on"], name="payment_project_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "invoice_number"], name="payment_invoice_unique_per_provider"),
+            models.CheckConstraint(condition=~Q(invoice_number=""), name="payment_invoice_number_not_empty"),
+            models.CheckConstraint(condition=~Q(amount=0), name="payment_amount_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_number} ({self.paid_on:%d.%m.%Y})"
 
 
 class ParticipationCount(models.Model):
@@ -314,8 +408,19 @@ class ActionBudget(YearlyDistrictBudget):
         verbose_name_plural = _("action budgets")
 
 
+class AwardCriterion(models.TextChoices):
+    """Dresden's simple award criteria of the action budget; a grant meets at least one."""
+
+    CONCRETE_ACTIVITY = "concrete_activity", _("concrete activity in the district")
+    RESIDENTS_TAKE_PART = "residents_take_part", _("residents take part")
+    QUICK_AND_SMALL = "quick_and_small", _("quick and small")
+    NO_REGULAR_FUNDING = "no_regular_funding", _("no regular funding available")
+    OPEN_TO_EVERYONE = "open_to_everyone", _("open to everyone")
+
+
 class ActionGrant(models.Model):
-    """A small grant for a concrete activity, requested with a short form, granted by the coordinator."""
+    """A small grant for a concrete activity, requested with a short form, granted by the coordinator
+    against the award criteria; the applicant proves the use of the money by a due date."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("requested")
@@ -337,15 +442,42 @@ class ActionGrant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    criteria = ArrayField(
+        models.CharField(max_length=30, choices=AwardCriterion.choices), default=list, blank=True,
+        verbose_name=_("award criteria met"),
+    )
+    # Proof of use (Verwendungsnachweis): due by a date set on granting, its receipt recorded by the coordinator.
+    proof_due = models.DateField(_("proof of use due"), null=True, blank=True)
+    proof_received_on = models.DateField(_("proof of use received"), null=True, blank=True)
+    proof_note = models.TextField(_("note on the proof of use"), blank=True)
+    proof_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("proof recorded by"),
+    )
 
     class Meta:
         verbose_name = _("action grant")
         verbose_name_plural = _("action grants")
         ordering = ["-requested_at", "-id"]
-        indexes = [models.Index(fields=["district", "year", "status"], name="action_grant_budget_idx")]
+        indexes = [
+            models.Index(fields=["district", "year", "status"], name="action_grant_budget_idx"),
+            # The coordinator's worklist: open proofs of use by due date.
+            models.Index(fields=["district", "proof_due"], condition=Q(status="granted", proof_received_on__isnull=True),
+                         name="action_grant_proof_open_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="action_grant_amount_positive"),
+            models.CheckConstraint(condition=Q(proof_received_on__isnull=True) | Q(status="granted"),
+                                   name="action_grant_proof_only_when_granted"),
         ]
+
+    @property
+    def criteria_labels(self) -> list[str]:
+        return [AwardCriterion(c).label for c in self.criteria]
+
+    @property
+    def proof_open(self) -> bool:
+        return self.status == self.Status.GRANTED and self.proof_received_on is None
 
     def __str__(self) -> str:
         return self.title

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -24,10 +24,13 @@ from microprojects.models import (
     MicroProject,
     ParticipationCount,
     PreventionBudget,
+    ProjectPayment,
     Referral,
     Status,
+    Supplement,
 )
 
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 
 def one_year_after(day: datetime.date, years: int = 1) -> datetime.date:
@@ -40,14 +43,22 @@ def one_year_after(day: datetime.date, years: int = 1) -> datetime.date:
 
 @dataclass(frozen=True)
 class BudgetPosition:
+    """A district's prevention frame of a year: the frame, what is approved against it (supplements
+    included), what has been paid out of it, and what is free (frame − approved)."""
+
     district_id: int
     year: int
     budget: Decimal
     approved_sum: Decimal
+    paid: Decimal = ZERO
 
     @property
     def remaining(self) -> Decimal:
         return self.budget - self.approved_sum
+
+    @property
+    def free(self) -> Decimal:
+        return self.remaining
 
     def __iter__(self):  # so that `budget, approved, remaining = position` works
         return iter((self.budget, self.approved_sum, self.remaining))
@@ -57,37 +68,85 @@ class BudgetPosition:
 
 
 def prevention_budget_position(district: District | int, year: int) -> BudgetPosition:
-    """The district's prevention budget of a year, the approved micro-project sum charged to it and
-    what remains. Unscoped: the caller has already checked that the user may see the district."""
+    """The district's prevention budget of a year, the approved micro-project sum charged to it, what
+    was paid and what remains. Unscoped: the caller has already checked that the user may see the district."""
     return prevention_budget_positions([getattr(district, "pk", district)], year)[getattr(district, "pk", district)]
 
 
 def prevention_budget_positions(district_ids, year: int) -> dict[int, BudgetPosition]:
-    """Budget positions of many districts in two queries (for overviews)."""
+    """Budget positions of many districts in one query (for overviews)."""
     district_ids = list(district_ids)
-    budgets = dict(
-        PreventionBudget.objects.filter(district_id__in=district_ids, year=year).values_list("district_id", "amount")
-    )
-    approved = dict(
-        MicroProject.objects.filter(budget_district_id__in=district_ids, budget_year=year, status__in=COMMITTED_STATUSES)
-        .values("budget_district_id")
-        .annotate(s=Sum("approved_amount"))
-        .values_list("budget_district_id", "s")
-    )
+    found = _positions(District.objects.filter(pk__in=district_ids), year)
+    return {d: found.get(d) or BudgetPosition(d, year, ZERO, ZERO) for d in district_ids}
+
+
+def prevention_frame(user, district: District | int, year: int) -> BudgetPosition | None:
+    """The district's prevention frame for the budget page of the budgets app, or None when the user
+    may not see it (provider staff, districts outside the user's scope). One query."""
+    if not user.has_perm("microprojects.view_overview"):
+        return None
+    district_id = getattr(district, "pk", district)
+    return _positions(visible(user, District).filter(pk=district_id), year).get(district_id)
+
+
+def _sum_per_district(qs: QuerySet, field: str, district_field: str):
+    """A correlated subquery: the sum of `field` over `qs` for the outer district (0 when none)."""
+    total = qs.filter(**{district_field: OuterRef("pk")}).order_by().values(district_field).annotate(s=Sum(field)).values("s")
+    return Coalesce(Subquery(total, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD)
+
+
+def _positions(districts: QuerySet, year: int) -> dict[int, BudgetPosition]:
+    committed = MicroProject.objects.filter(budget_year=year, status__in=COMMITTED_STATUSES)
+    frame = PreventionBudget.objects.filter(district=OuterRef("pk"), year=year).values("amount")[:1]
+    rows = districts.order_by().annotate(
+        frame=Coalesce(Subquery(frame, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD),
+        approved=_sum_per_district(committed, "approved_amount", "budget_district"),
+        supplements=_sum_per_district(
+            Supplement.objects.filter(status=Supplement.Status.APPROVED, project__in=committed),
+            "approved_amount", "project__budget_district",
+        ),
+        paid=_sum_per_district(ProjectPayment.objects.filter(project__in=committed), "amount", "project__budget_district"),
+    ).values_list("pk", "frame", "approved", "supplements", "paid")
     return {
-        d: BudgetPosition(d, year, budgets.get(d, ZERO), approved.get(d) or ZERO) for d in district_ids
+        pk: BudgetPosition(pk, year, frame, approved + supplements, paid)
+        for pk, frame, approved, supplements, paid in rows
     }
 
 
-def approved_projects(district: District | int, year: int) -> QuerySet:
-    """Approved, running and completed projects charged to the district's budget of `year` – the
-    budgets app counts their approved amounts as commitments. Unscoped, like the position."""
-    return (
-        MicroProject.objects.filter(
-            budget_district_id=getattr(district, "pk", district), budget_year=year, status__in=COMMITTED_STATUSES
-        )
-        .select_related("provider")
-        .order_by("start_date", "title")
+@dataclass(frozen=True)
+class ProjectMoney:
+    """A project's money: approved (with granted supplements), paid, and what may still be paid."""
+
+    approved: Decimal
+    supplements: Decimal
+    paid: Decimal
+
+    @property
+    def approved_total(self) -> Decimal:
+        return self.approved + self.supplements
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.approved_total - self.paid
+
+
+def project_money(project: MicroProject, supplements: list, payments: list) -> ProjectMoney:
+    """From the project's supplements and payments as the project page lists them (no further query)."""
+    return ProjectMoney(
+        approved=project.approved_amount or ZERO,
+        supplements=sum((s.approved_amount for s in supplements if s.status == Supplement.Status.APPROVED), ZERO),
+        paid=sum((p.amount for p in payments), ZERO),
+    )
+
+
+def project_supplements(project: MicroProject) -> list:
+    return list(project.supplements.select_related("requested_by", "decided_by").order_by("requested_at", "id"))
+
+
+def project_payments(project: MicroProject) -> list:
+    """Payments in booking order; each knows the payment it reverses and its reversal (one query)."""
+    return list(
+        project.payments.select_related("provider", "created_by", "reverses", "reversed_by").order_by("paid_on", "id")
     )
 
 
@@ -211,6 +270,41 @@ def projects_review_due(user, today: datetime.date | None = None) -> list[tuple[
     )
     rows = qs.filter(reference__lte=cutoff).order_by("reference")
     return [(p, p.last_review, one_year_after(p.reference)) for p in rows]
+
+
+def pending_supplements(user) -> QuerySet:
+    """Requested supplements this user may decide: coordinators those of their districts' projects
+    (not their own requests), leadership all in scope (the worklist keeps those over the frame)."""
+    qs = (
+        visible(user, Supplement).filter(status=Supplement.Status.REQUESTED)
+        .select_related("project__budget_district").order_by("requested_at", "id")
+    )
+    coordinated = coordinated_district_ids(user)
+    if coordinated:
+        return qs.filter(project__in=MicroProject.objects.filter(districts__in=coordinated).values("pk")).exclude(requested_by=user)
+    return qs
+
+
+def supplements_over_budget(supplements: list) -> list:
+    """Of requested supplements, those larger than what is left of their project's frame."""
+    keys = {(s.project.budget_district_id, s.project.budget_year) for s in supplements}
+    positions = {}
+    for year in {y for _d, y in keys}:
+        positions.update({(d, year): p for d, p in prevention_budget_positions({d for d, y in keys if y == year}, year).items()})
+    return [s for s in supplements if s.requested_amount > positions[(s.project.budget_district_id, s.project.budget_year)].remaining]
+
+
+def proofs_due(user, today: datetime.date | None = None, within_days: int = 14, limit: int = 50) -> list[ActionGrant]:
+    """Granted grants of the user's coordinated districts whose proof of use is missing and due
+    within `within_days` (overdue ones first) – one query, at most `limit` rows."""
+    today = today or timezone.localdate()
+    coordinated = coordinated_district_ids(user)
+    return list(
+        ActionGrant.objects.filter(
+            district_id__in=coordinated, status=ActionGrant.Status.GRANTED, proof_received_on__isnull=True,
+            proof_due__lte=today + datetime.timedelta(days=within_days),
+        ).select_related("district").order_by("proof_due", "id")[:limit]
+    )
 
 
 def pending_grants(user) -> QuerySet:

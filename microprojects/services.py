@@ -1,5 +1,6 @@
-"""Every write of the micro-project app: life cycle, approval against the prevention budget,
-participation counts, quality reviews, action-budget grants.
+"""Every write of the micro-project app: life cycle, approval and supplementary approval against
+the prevention budget, payments out of it, participation counts, quality reviews, action-budget
+grants and their proofs of use.
 
 Each service runs in one transaction and refuses bad input with a `ValidationError` whose
 German message is one of the module constants below; nothing is written when it refuses.
@@ -14,11 +15,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from juwe.audit import Action, audit_log
 from juwe.lib.money import format_eur, to_money
 from juwe.models import District
 from juwe.roles import Role
@@ -34,11 +36,15 @@ from microprojects.models import (  # noqa: F401  (messages re-exported for test
     MicroProject,
     Outcome,
     ParticipationCount,
+    SUPPLEMENT_STATUSES,
+    AwardCriterion,
     PreventionBudget,
     ProjectEvent,
+    ProjectPayment,
     QualityReview,
     Referral,
     Status,
+    Supplement,
 )
 
 NO_DISTRICT = _("Choose at least one district.")
@@ -53,6 +59,9 @@ OVER_BUDGET = _(
     "Only leadership may approve it, with a note."
 )
 OVER_BUDGET_NOTE_REQUIRED = _("An approval over the prevention budget needs a note explaining it.")
+OVER_REQUESTED = _(
+    "The approval must not exceed the requested amount (%(requested)s). A larger sum needs a changed request."
+)
 REASON_REQUIRED = _("Give a reason for the rejection.")
 NOT_RUNNER = _("Only the district coordinator, the team lead or the people who develop the project may start or complete it.")
 EXTENSION_NEEDS_DISTRICTS = _("Choose the further districts the project is extended to.")
@@ -76,6 +85,32 @@ REFERRAL_DUPLICATE = _("This case has been referred to the project already.")
 REFERRAL_DATE = _("The referral date must lie between the project's start and today.")
 CASE_CLOSED = _("A closed case cannot be referred.")
 BUDGET_NOT_LEADERSHIP = _("Only leadership sets prevention and action budgets.")
+SUPPLEMENT_WRONG_STATUS = _("A supplementary approval can be requested for an approved or running project only.")
+SUPPLEMENT_NOT_TEAM = _("Only the people who develop the project or its district coordinator may request a supplementary approval.")
+SUPPLEMENT_PENDING = _("A supplementary approval is already awaiting a decision for this project.")
+SUPPLEMENT_NOT_POSITIVE = _("The supplement must be greater than zero.")
+SUPPLEMENT_REASON_REQUIRED = _("Give a reason for the supplementary approval.")
+SUPPLEMENT_DECIDED = _("This supplementary approval has been decided already.")
+SUPPLEMENT_SELF = _("You requested this supplement yourself and therefore cannot approve it.")
+SUPPLEMENT_OVER_REQUESTED = _(
+    "The supplement must not exceed the requested supplement (%(requested)s). A larger sum needs a new request."
+)
+NOT_PAYER = _("Only economic youth aid books payments for micro-projects.")
+PAYMENT_WRONG_STATUS = _("Payments can be booked for approved, running or completed projects only.")
+PAYMENT_NOT_POSITIVE = _("The amount of a payment must be greater than zero; corrections are reversals.")
+PAYMENT_OVER_APPROVAL = _(
+    "The payments would exceed the project's approved amount of %(approved)s. Still free: %(free)s."
+)
+PAYMENT_INVOICE_REQUIRED = _("Please enter the invoice number.")
+PAYMENT_DUPLICATE_INVOICE = _("Invoice number %(number)s has already been paid to this provider.")
+PAYMENT_ALREADY_REVERSED = _("This payment has already been reversed.")
+PAYMENT_REVERSE_REVERSAL = _("A reversal cannot be reversed again; book a new payment instead.")
+GRANT_NO_CRITERION = _("Tick at least one award criterion the activity meets.")
+GRANT_PROOF_DUE_BEFORE = _("The proof of use cannot be due before the grant.")
+GRANT_NOT_GRANTED = _("A proof of use is recorded for granted grants only.")
+GRANT_PROOF_RECORDED = _("The proof of use has been recorded already.")
+GRANT_PROOF_IN_FUTURE = _("The proof of use cannot be received in the future.")
+PROOF_WEEKS = 8  # default time for the proof of use after the activity (or the grant)
 
 PROJECT_FIELDS = (
     "title", "category", "provider", "need_description", "need_case_count", "target_group", "age_from", "age_to",
@@ -204,21 +239,37 @@ def _check_decider(actor, project: MicroProject) -> None:
         raise ValidationError(NOT_COORDINATOR, code="not_coordinator")
 
 
-def committed_sum(district_id: int, year: int, *, exclude_pk: int | None = None) -> Decimal:
-    """Approved amounts charged to a district's prevention budget of a year."""
-    qs = MicroProject.objects.filter(budget_district_id=district_id, budget_year=year, status__in=COMMITTED_STATUSES)
-    if exclude_pk is not None:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.aggregate(s=Sum("approved_amount"))["s"] or ZERO
+def committed_sum(district_id: int, year: int) -> Decimal:
+    """Approved amounts charged to a district's prevention budget of a year, granted supplements included."""
+    projects = MicroProject.objects.filter(budget_district_id=district_id, budget_year=year, status__in=COMMITTED_STATUSES)
+    approved = projects.aggregate(s=Sum("approved_amount"))["s"] or ZERO
+    supplements = Supplement.objects.filter(project__in=projects, status=Supplement.Status.APPROVED)
+    return approved + (supplements.aggregate(s=Sum("approved_amount"))["s"] or ZERO)
+
+
+def _charge_frame(*, actor, district_id: int, year: int, amount: Decimal, note: str) -> bool:
+    """Check `amount` against the district's prevention frame of `year` under a lock on the frame's
+    row, so two decisions in the same district cannot both pass on the same remaining sum. Over the
+    remaining frame only leadership may decide, with a note. Returns whether it goes over."""
+    budget, _created = PreventionBudget.objects.get_or_create(district_id=district_id, year=year, defaults={"amount": ZERO})
+    budget = PreventionBudget.objects.select_for_update().select_related("district").get(pk=budget.pk)
+    remaining = budget.amount - committed_sum(district_id, year)
+    over = amount > remaining
+    if over:
+        if not actor.has_role(Role.LEADERSHIP):
+            raise ValidationError(
+                OVER_BUDGET,
+                code="over_budget",
+                params={"district": budget.district.name, "year": year, "remaining": format_eur(remaining)},
+            )
+        if not note.strip():
+            raise ValidationError({"note": ValidationError(OVER_BUDGET_NOTE_REQUIRED, code="note_required")})
+    return over
 
 
 def microproject_approve(*, actor, project: MicroProject, amount: Decimal, note: str = "") -> MicroProject:
-    """Approve against the prevention budget of the district charged, for the year the project starts.
-
-    The budget row is locked for the check and the write, so two approvals in the same district
-    cannot both pass on the same remaining sum. Over the remaining budget only leadership may
-    approve, and must say why.
-    """
+    """Approve at most the requested amount against the prevention budget of the district charged,
+    for the year the project starts (over the remaining budget only leadership, with a note)."""
     amount = to_money(amount)
     if amount < 0:
         raise ValidationError({"amount": ValidationError(NEGATIVE_AMOUNT, code="negative_amount")})
@@ -228,22 +279,12 @@ def microproject_approve(*, actor, project: MicroProject, amount: Decimal, note:
         _check_decider(actor, project)
         if project.submitted_by_id == actor.pk:
             raise ValidationError(SELF_APPROVAL, code="self_approval")
+        if amount > project.requested_amount:
+            raise ValidationError({"amount": ValidationError(
+                OVER_REQUESTED, code="over_requested", params={"requested": format_eur(project.requested_amount)}
+            )})
         year = project.start_date.year
-        budget, _created = PreventionBudget.objects.get_or_create(
-            district_id=project.budget_district_id, year=year, defaults={"amount": ZERO}
-        )
-        budget = PreventionBudget.objects.select_for_update().get(pk=budget.pk)
-        remaining = budget.amount - committed_sum(project.budget_district_id, year)
-        over = amount > remaining
-        if over:
-            if not actor.has_role(Role.LEADERSHIP):
-                raise ValidationError(
-                    OVER_BUDGET,
-                    code="over_budget",
-                    params={"district": budget.district.name, "year": year, "remaining": format_eur(remaining)},
-                )
-            if not note.strip():
-                raise ValidationError({"note": ValidationError(OVER_BUDGET_NOTE_REQUIRED, code="note_required")})
+        over = _charge_frame(actor=actor, district_id=project.budget_district_id, year=year, amount=amount, note=note)
         project.status = Status.APPROVED
         project.approved_amount, project.budget_year = amount, year
         project.over_budget, project.approval_note = over, note.strip()
@@ -336,7 +377,7 @@ def _extension_copy(actor, project: MicroProject, districts: list[District]) -> 
         goals=project.goals,
         start_date=today,
         end_date=today + duration,
-        requested_amount=project.approved_amount if project.approved_amount is not None else project.requested_amount,
+        requested_amount=approved_total(project) if project.approved_amount is not None else project.requested_amount,
         lead=project.lead,
         extended_from=project,
         created_by=actor,
@@ -413,6 +454,166 @@ def referral_create(*, actor, project: MicroProject, case_reference: str, referr
     return referral
 
 
+# --- Supplementary approvals and payments ------------------------------------------------------------
+
+
+def approved_total(project: MicroProject) -> Decimal:
+    """The approved amount with the granted supplements (zero before the approval)."""
+    supplements = project.supplements.filter(status=Supplement.Status.APPROVED).aggregate(s=Sum("approved_amount"))["s"]
+    return (project.approved_amount or ZERO) + (supplements or ZERO)
+
+
+def paid_total(project: MicroProject) -> Decimal:
+    return project.payments.aggregate(s=Sum("amount"))["s"] or ZERO
+
+
+def supplement_request(*, actor, project: MicroProject, amount: Decimal, reason: str) -> Supplement:
+    """The project's team asks for more money for an approved or running project, with a reason."""
+    amount = to_money(amount)
+    errors = {}
+    if amount <= 0:
+        errors["amount"] = ValidationError(SUPPLEMENT_NOT_POSITIVE, code="not_positive")
+    if not reason.strip():
+        errors["reason"] = ValidationError(SUPPLEMENT_REASON_REQUIRED, code="reason_required")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        project = _locked(project)
+        if project.status not in SUPPLEMENT_STATUSES:
+            raise ValidationError(SUPPLEMENT_WRONG_STATUS, code="wrong_status")
+        if not actor.has_perm("microprojects.request_supplement", project):
+            raise ValidationError(SUPPLEMENT_NOT_TEAM, code="not_team")
+        if project.supplements.filter(status=Supplement.Status.REQUESTED).exists():
+            raise ValidationError(SUPPLEMENT_PENDING, code="pending")
+        supplement = Supplement.objects.create(project=project, requested_amount=amount, reason=reason.strip(), requested_by=actor)
+        _event(project, ProjectEvent.Action.SUPPLEMENT_REQUESTED, actor, note=f"{format_eur(amount)} – {reason.strip()}")
+    return supplement
+
+
+def _locked_supplement(supplement: Supplement) -> tuple[MicroProject, Supplement]:
+    """Lock the project, then the supplement (the lock order of this module: project first)."""
+    project = _locked(supplement.project)
+    supplement = Supplement.objects.select_for_update().get(pk=supplement.pk)
+    if supplement.status != Supplement.Status.REQUESTED:
+        raise ValidationError(SUPPLEMENT_DECIDED, code="decided")
+    return project, supplement
+
+
+def supplement_approve(*, actor, supplement: Supplement, amount: Decimal, note: str = "") -> Supplement:
+    """Grant at most the requested supplement, like an approval: the district coordinator against the
+    prevention frame of the project's budget year (row-locked), over it only leadership with a note."""
+    amount = to_money(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": ValidationError(SUPPLEMENT_NOT_POSITIVE, code="not_positive")})
+    with transaction.atomic():
+        project, supplement = _locked_supplement(supplement)
+        _check_decider(actor, project)
+        if supplement.requested_by_id == actor.pk:
+            raise ValidationError(SUPPLEMENT_SELF, code="self_approval")
+        if amount > supplement.requested_amount:
+            raise ValidationError({"amount": ValidationError(
+                SUPPLEMENT_OVER_REQUESTED, code="over_requested",
+                params={"requested": format_eur(supplement.requested_amount)},
+            )})
+        over = _charge_frame(actor=actor, district_id=project.budget_district_id, year=project.budget_year,
+                             amount=amount, note=note)
+        supplement.status, supplement.approved_amount, supplement.over_budget = Supplement.Status.APPROVED, amount, over
+        supplement.decision_note = note.strip()
+        supplement.decided_by, supplement.decided_at = actor, timezone.now()
+        supplement.save()
+        project.version += 1
+        project.save(update_fields=["version"])
+        action = ProjectEvent.Action.SUPPLEMENT_APPROVED_OVER_BUDGET if over else ProjectEvent.Action.SUPPLEMENT_APPROVED
+        _event(project, action, actor, note=format_eur(amount) + (f" – {note.strip()}" if note.strip() else ""))
+    return supplement
+
+
+def supplement_reject(*, actor, supplement: Supplement, reason: str) -> Supplement:
+    if not reason.strip():
+        raise ValidationError({"reason": ValidationError(REASON_REQUIRED, code="reason_required")})
+    with transaction.atomic():
+        project, supplement = _locked_supplement(supplement)
+        _check_decider(actor, project)
+        supplement.status, supplement.decision_note = Supplement.Status.REJECTED, reason.strip()
+        supplement.decided_by, supplement.decided_at = actor, timezone.now()
+        supplement.save()
+        _event(project, ProjectEvent.Action.SUPPLEMENT_REJECTED, actor, note=reason.strip())
+    return supplement
+
+
+def payment_book(
+    *, actor, project: MicroProject, paid_on: datetime.date, amount: Decimal, invoice_number: str,
+    provider=None, note: str = "",
+) -> ProjectPayment:
+    """Economic youth aid pays an invoice of the project out of the prevention frame. The project's
+    payments never exceed its approved total (supplements included); the project row is locked, so
+    two payments at the same moment cannot both pass on the same free sum."""
+    amount = to_money(amount)
+    invoice_number = invoice_number.strip()
+    errors = {}
+    if amount <= 0:
+        errors["amount"] = ValidationError(PAYMENT_NOT_POSITIVE, code="not_positive")
+    if not invoice_number:
+        errors["invoice_number"] = ValidationError(PAYMENT_INVOICE_REQUIRED, code="invoice_required")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        project = _locked(project)
+        if not actor.has_perm("microprojects.book_payments", project):
+            raise ValidationError(NOT_PAYER, code="not_payer")
+        if project.status not in COMMITTED_STATUSES:
+            raise ValidationError(PAYMENT_WRONG_STATUS, code="wrong_status")
+        approved = approved_total(project)
+        free = approved - paid_total(project)
+        if amount > free:
+            raise ValidationError({"amount": ValidationError(
+                PAYMENT_OVER_APPROVAL, code="over_approval",
+                params={"approved": format_eur(approved), "free": format_eur(max(free, ZERO))},
+            )})
+        payment = _create_payment(actor, project, paid_on=paid_on, amount=amount, invoice_number=invoice_number,
+                                  provider=provider or project.provider, note=note.strip())
+        _event(project, ProjectEvent.Action.PAYMENT, actor, note=f"{format_eur(amount)}, {invoice_number}")
+    return payment
+
+
+def _create_payment(actor, project, *, provider, invoice_number: str, **fields) -> ProjectPayment:
+    duplicate = ValidationError({"invoice_number": ValidationError(
+        PAYMENT_DUPLICATE_INVOICE, code="duplicate", params={"number": invoice_number}
+    )})
+    if ProjectPayment.objects.filter(provider=provider, invoice_number=invoice_number).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            payment = ProjectPayment.objects.create(project=project, provider=provider, invoice_number=invoice_number,
+                                                    created_by=actor, **fields)
+    except IntegrityError:  # the same invoice paid on another project at the same moment
+        raise duplicate from None
+    audit_log(action=Action.CREATE, name="microprojects.payment.booked", user=actor, obj=payment,
+              data={"project": project.pk, "amount": str(payment.amount), "reverses": payment.reverses_id})
+    return payment
+
+
+def payment_reverse(*, actor, payment: ProjectPayment, paid_on: datetime.date, note: str = "") -> ProjectPayment:
+    """Correct a payment by a reversal (Storno): the same amount negative, linked to it; the
+    original stays as it was and the money is free again."""
+    with transaction.atomic():
+        project = _locked(payment.project)
+        payment = ProjectPayment.objects.select_for_update().get(pk=payment.pk)
+        if not actor.has_perm("microprojects.book_payments", project):
+            raise ValidationError(NOT_PAYER, code="not_payer")
+        if payment.reverses_id:
+            raise ValidationError(PAYMENT_REVERSE_REVERSAL, code="reversal")
+        if ProjectPayment.objects.filter(reverses=payment).exists():
+            raise ValidationError(PAYMENT_ALREADY_REVERSED, code="reversed")
+        reversal = _create_payment(
+            actor, project, paid_on=paid_on, amount=-payment.amount, provider=payment.provider,
+            invoice_number=f"{payment.invoice_number}-ST", reverses=payment,
+            note=note.strip() or _("Reversal of %(number)s") % {"number": payment.invoice_number},
+        )
+        _event(project, ProjectEvent.Action.PAYMENT_REVERSED, actor, note=f"{format_eur(reversal.amount)}, {payment.invoice_number}")
+    return reversal
+
+
 # --- Budgets ---------------------------------------------------------------------------------------
 
 
@@ -455,16 +656,32 @@ def _check_grant_amount(amount: Decimal) -> None:
         raise ValidationError({"amount": ValidationError(GRANT_OVER_LIMIT, code="over_limit", params={"limit": format_eur(limit)})})
 
 
-def action_grant_decide(*, actor, grant: ActionGrant, grant_it: bool, reason: str = "") -> ActionGrant:
-    """The district coordinator alone grants or declines; a grant must fit the year's action budget."""
+def default_proof_due(grant: ActionGrant, granted_on: datetime.date) -> datetime.date:
+    """Eight weeks after the activity, or after the grant when the activity has no date or is earlier."""
+    return max(filter(None, [grant.activity_date, granted_on])) + datetime.timedelta(weeks=PROOF_WEEKS)
+
+
+def action_grant_decide(
+    *, actor, grant: ActionGrant, grant_it: bool, reason: str = "", criteria: Iterable[str] = (),
+    proof_due: datetime.date | None = None,
+) -> ActionGrant:
+    """The district coordinator alone grants or declines. A grant meets at least one award criterion,
+    must fit the year's action budget and asks for a proof of use by `proof_due` (default: eight
+    weeks after the activity or the grant)."""
+    criteria = [AwardCriterion(c).value for c in dict.fromkeys(criteria)]
     with transaction.atomic():
         grant = ActionGrant.objects.select_for_update().select_related("district").get(pk=grant.pk)
         if grant.district_id not in coordinated_district_ids(actor):
             raise ValidationError(GRANT_NOT_COORDINATOR, code="not_coordinator", params={"district": grant.district.name})
         if grant.status != ActionGrant.Status.REQUESTED:
             raise ValidationError(GRANT_ALREADY_DECIDED, code="decided")
+        today = timezone.localdate()
         if grant_it:
             _check_grant_amount(grant.amount)
+            if not criteria:
+                raise ValidationError({"criteria": ValidationError(GRANT_NO_CRITERION, code="no_criterion")})
+            if proof_due is not None and proof_due < today:
+                raise ValidationError({"proof_due": ValidationError(GRANT_PROOF_DUE_BEFORE, code="proof_due")})
             budget, _created = ActionBudget.objects.get_or_create(
                 district_id=grant.district_id, year=grant.year, defaults={"amount": ZERO}
             )
@@ -479,11 +696,29 @@ def action_grant_decide(*, actor, grant: ActionGrant, grant_it: bool, reason: st
                     code="over_budget",
                     params={"district": grant.district.name, "year": grant.year, "remaining": format_eur(remaining)},
                 )
-            grant.status = ActionGrant.Status.GRANTED
+            grant.status, grant.criteria = ActionGrant.Status.GRANTED, criteria
+            grant.proof_due = proof_due or default_proof_due(grant, today)
         else:
             if not reason.strip():
                 raise ValidationError({"reason": ValidationError(GRANT_REASON_REQUIRED, code="reason_required")})
             grant.status, grant.decline_reason = ActionGrant.Status.DECLINED, reason.strip()
         grant.decided_by, grant.decided_at = actor, timezone.now()
         grant.save()
+    return grant
+
+
+def action_grant_record_proof(*, actor, grant: ActionGrant, received_on: datetime.date, note: str = "") -> ActionGrant:
+    """The coordinator records that the proof of use of a granted grant has come in."""
+    with transaction.atomic():
+        grant = ActionGrant.objects.select_for_update().select_related("district").get(pk=grant.pk)
+        if grant.district_id not in coordinated_district_ids(actor):
+            raise ValidationError(GRANT_NOT_COORDINATOR, code="not_coordinator", params={"district": grant.district.name})
+        if grant.status != ActionGrant.Status.GRANTED:
+            raise ValidationError(GRANT_NOT_GRANTED, code="not_granted")
+        if grant.proof_received_on is not None:
+            raise ValidationError(GRANT_PROOF_RECORDED, code="recorded")
+        if received_on > timezone.localdate():
+            raise ValidationError({"received_on": ValidationError(GRANT_PROOF_IN_FUTURE, code="future")})
+        grant.proof_received_on, grant.proof_note, grant.proof_recorded_by = received_on, note.strip(), actor
+        grant.save(update_fields=["proof_received_on", "proof_note", "proof_recorded_by"])
     return grant

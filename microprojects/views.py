@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,15 +24,29 @@ from microprojects.forms import (
     BudgetForm,
     CompleteForm,
     GrantDecideForm,
+    GrantProofForm,
     GrantRequestForm,
     ParticipationForm,
+    PaymentForm,
+    PaymentReverseForm,
     ProjectForm,
     ReferralForm,
     RejectForm,
     ReviewForm,
+    SupplementApproveForm,
+    SupplementRequestForm,
     YearForm,
 )
-from microprojects.models import CATEGORY_SHORT, COMMITTED_STATUSES, ActionGrant, Category, MicroProject, Status
+from microprojects.models import (
+    CATEGORY_SHORT,
+    COMMITTED_STATUSES,
+    ActionGrant,
+    Category,
+    MicroProject,
+    ProjectPayment,
+    Status,
+    Supplement,
+)
 
 PAGE_SIZE = 50
 
@@ -163,6 +177,9 @@ def _detail_context(request, project: MicroProject, **forms) -> dict:
     rows = selectors.participation_rows(project)
     year = project.budget_year or project.start_date.year
     can_decide = project.status == Status.SUBMITTED and user.has_perm("microprojects.decide", project)
+    supplements = selectors.project_supplements(project)
+    payments = selectors.project_payments(project)
+    committed = project.status in COMMITTED_STATUSES
     context = {
         "project": project,
         "history": selectors.project_history(project),
@@ -173,6 +190,9 @@ def _detail_context(request, project: MicroProject, **forms) -> dict:
         if project.status == Status.RUNNING else None,
         "position": selectors.prevention_budget_position(project.budget_district_id, year),
         "referrals": selectors.referrals_for_project(user, project),
+        "supplements": supplements,
+        "payments": payments,
+        "money": selectors.project_money(project, supplements, payments),
         "can": {
             "edit": user.has_perm("microprojects.edit", project),
             "submit": user.has_perm("microprojects.submit", project),
@@ -180,9 +200,14 @@ def _detail_context(request, project: MicroProject, **forms) -> dict:
             "run": project.status in (Status.APPROVED, Status.RUNNING) and user.has_perm("microprojects.run", project),
             "participation": project.status in (Status.RUNNING, Status.COMPLETED)
             and user.has_perm("microprojects.record_participation", project),
-            "review": project.status in COMMITTED_STATUSES and user.has_perm("microprojects.review", project),
+            "review": committed and user.has_perm("microprojects.review", project),
             "refer": project.status == Status.RUNNING and user.has_perm("microprojects.refer", project),
-            "letter": project.status in COMMITTED_STATUSES and user.has_perm("microprojects.print_letter", project),
+            "letter": committed and user.has_perm("microprojects.print_letter", project),
+            "request_supplement": user.has_perm("microprojects.request_supplement", project)
+            and not any(s.status == Supplement.Status.REQUESTED for s in supplements),
+            "decide_supplement": any(s.status == Supplement.Status.REQUESTED for s in supplements)
+            and user.has_perm("microprojects.decide", project),
+            "pay": committed and user.has_perm("microprojects.book_payments", project),
         },
     }
     if can_decide:
@@ -279,10 +304,74 @@ def approval_letter(request: HttpRequest, pk: int) -> HttpResponse:
     if project.status not in COMMITTED_STATUSES:
         messages.error(request, _("An approval letter exists only for approved projects."))
         return redirect("microprojects:detail", pk=pk)
+    supplements = [s for s in selectors.project_supplements(project) if s.status == Supplement.Status.APPROVED]
     return pdf_response(
-        request, template="microprojects/approval_letter.html", context={"project": project},
+        request, template="microprojects/approval_letter.html",
+        context={"project": project, "supplements": supplements,
+                 "money": selectors.project_money(project, supplements, [])},
         filename=f"bewilligung-mikroprojekt-{project.pk}.pdf", audit_name="microprojects.approval_letter.printed", obj=project,
     )
+
+
+# --- Supplementary approvals and payments ---------------------------------------------------------------
+
+
+def supplement_request(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, "microprojects.request_supplement")
+    form = SupplementRequestForm(request.POST or None)
+    call = lambda data: services.supplement_request(actor=request.user, project=project, **data)  # noqa: E731
+    if _submit(request, form, call, _("The supplementary approval has been requested.")) is not _REFUSED:
+        return redirect("microprojects:detail", pk=pk)
+    return render(request, "microprojects/supplement_request.html", {"project": project, "form": form})
+
+
+def supplement_decide(request: HttpRequest, pk: int, supplement_pk: int) -> HttpResponse:
+    project = _project(request, pk, "microprojects.decide")
+    # The project's supplements are visible with the project (their scope is the project's).
+    supplements = selectors.project_supplements(project)
+    supplement = next((s for s in supplements if s.pk == supplement_pk), None)
+    if supplement is None:
+        raise Http404
+    approving = request.POST.get("decision") == "approve"
+    approve_form = SupplementApproveForm(request.POST if approving else None,
+                                         initial={"amount": supplement.requested_amount})
+    reject_form = RejectForm(request.POST if request.method == "POST" and not approving else None)
+    if request.method == "POST":
+        if approving:
+            call = lambda data: services.supplement_approve(actor=request.user, supplement=supplement, **data)  # noqa: E731
+            done = _submit(request, approve_form, call, _("The supplementary approval has been granted."))
+        else:
+            call = lambda data: services.supplement_reject(actor=request.user, supplement=supplement, **data)  # noqa: E731
+            done = _submit(request, reject_form, call, _("The supplementary approval has been rejected."))
+        if done is not _REFUSED:
+            return redirect("microprojects:detail", pk=pk)
+    context = {
+        "project": project, "supplement": supplement, "approve_form": approve_form, "reject_form": reject_form,
+        "position": selectors.prevention_budget_position(project.budget_district_id, project.budget_year),
+        "money": selectors.project_money(project, supplements, selectors.project_payments(project)),
+    }
+    return render(request, "microprojects/supplement_decide.html", context, status=400 if request.method == "POST" else 200)
+
+
+def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, "microprojects.book_payments")
+    form = PaymentForm(request.POST or None, user=request.user, project=project)
+    call = lambda data: services.payment_book(actor=request.user, project=project, **data)  # noqa: E731
+    if _submit(request, form, call, _("The payment has been booked.")) is not _REFUSED:
+        return redirect("microprojects:detail", pk=pk)
+    money = selectors.project_money(project, selectors.project_supplements(project), selectors.project_payments(project))
+    return render(request, "microprojects/payment_form.html", {"project": project, "form": form, "money": money})
+
+
+def payment_reverse(request: HttpRequest, pk: int, payment_pk: int) -> HttpResponse:
+    project = _project(request, pk, "microprojects.book_payments")
+    payment = get_visible_or_404(request.user, ProjectPayment.objects.filter(project=project).select_related("provider"),
+                                 pk=payment_pk)
+    form = PaymentReverseForm(request.POST or None)
+    call = lambda data: services.payment_reverse(actor=request.user, payment=payment, **data)  # noqa: E731
+    if _submit(request, form, call, _("The payment has been reversed.")) is not _REFUSED:
+        return redirect("microprojects:detail", pk=pk)
+    return render(request, "microprojects/payment_reverse.html", {"project": project, "form": form, "payment": payment})
 
 
 # --- District overview ------------------------------------------------------------------------------
@@ -322,6 +411,7 @@ def _totals(rows) -> dict:
     return {
         "budget": sum((r.position.budget for r in rows), start=0),
         "approved": sum((r.position.approved_sum for r in rows), start=0),
+        "paid": sum((r.position.paid for r in rows), start=0),
         "remaining": sum((r.position.remaining for r in rows), start=0),
         "cm_share": selectors.share(cm, cm + low),
     }
@@ -343,7 +433,7 @@ def grant_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page, "year": year, "statuses": ActionGrant.Status.choices, "status": status,
             "positions": selectors.action_budget_positions(request.user, year), "limit": services.action_grant_limit(),
-            "coordinated": coordinated_district_ids(request.user),
+            "coordinated": coordinated_district_ids(request.user), "today": timezone.localdate(),
         },
     )
 
@@ -357,14 +447,29 @@ def grant_request(request: HttpRequest) -> HttpResponse:
     return render(request, "microprojects/grant_form.html", {"form": form, "limit": services.action_grant_limit()})
 
 
-def grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def _grant(request: HttpRequest, pk: int, perm: str) -> ActionGrant:
     require_perm(request.user, "microprojects.view_grants")
     grant = get_visible_or_404(request.user, selectors.grants_visible_to(request.user), pk=pk)
-    require_perm(request.user, "microprojects.decide_grant", grant)
-    form = GrantDecideForm(request.POST or None)
+    require_perm(request.user, perm, grant)
+    return grant
+
+
+def grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk, "microprojects.decide_grant")
+    form = GrantDecideForm(request.POST or None, grant=grant)
     call = lambda data: services.action_grant_decide(  # noqa: E731
-        actor=request.user, grant=grant, grant_it=data["decision"] == "grant", reason=data["reason"]
+        actor=request.user, grant=grant, grant_it=data["decision"] == "grant", reason=data["reason"],
+        criteria=data["criteria"], proof_due=data["proof_due"],
     )
     if _submit(request, form, call, _("The decision has been saved.")) is not _REFUSED:
         return redirect("microprojects:grant_list")
     return render(request, "microprojects/grant_decide.html", {"grant": grant, "form": form})
+
+
+def grant_proof(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = _grant(request, pk, "microprojects.record_proof")
+    form = GrantProofForm(request.POST or None)
+    call = lambda data: services.action_grant_record_proof(actor=request.user, grant=grant, **data)  # noqa: E731
+    if _submit(request, form, call, _("The receipt of the proof of use has been recorded.")) is not _REFUSED:
+        return redirect("microprojects:grant_list")
+    return render(request, "microprojects/grant_proof.html", {"grant": grant, "form": form})

@@ -1,4 +1,5 @@
-"""The coordinator's (and leadership's) worklist sections for micro-projects and action grants."""
+"""The coordinator's (and leadership's) worklist sections for micro-projects, supplementary
+approvals, action grants and their proofs of use."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from microprojects.access import coordinated_district_ids
 
 TEMPLATE = "juwe/_worklist_simple.html"
 LIMIT = 50
+LEADERSHIP_SCAN = 500
 
 
 def pending_approval_rows(user) -> list[dict]:
@@ -38,6 +40,29 @@ def pending_approval_rows(user) -> list[dict]:
             },
         }
         for p in projects[:LIMIT]
+    ]
+
+
+def pending_supplement_rows(user) -> list[dict]:
+    qs = selectors.pending_supplements(user)
+    if not coordinated_district_ids(user) and user.has_role(Role.LEADERSHIP):
+        # Leadership decides only what the coordinators may not: supplements over the remaining frame.
+        # Requests are few; the first LEADERSHIP_SCAN keep the section bounded.
+        supplements = selectors.supplements_over_budget(list(qs[:LEADERSHIP_SCAN]))
+    else:
+        supplements = list(qs[:LIMIT])
+    return [
+        {
+            "label": s.project.title,
+            "url": reverse("microprojects:supplement_decide", args=[s.project_id, s.pk]),
+            "note": _("%(district)s, supplement of %(amount)s requested %(date)s")
+            % {
+                "district": s.project.budget_district.name,
+                "amount": format_eur(s.requested_amount),
+                "date": formats.date_format(timezone.localtime(s.requested_at), "SHORT_DATE_FORMAT"),
+            },
+        }
+        for s in supplements[:LIMIT]
     ]
 
 
@@ -78,11 +103,33 @@ def grant_rows(user) -> list[dict]:
     ]
 
 
+def proof_rows(user) -> list[dict]:
+    today = timezone.localdate()
+    return [
+        {
+            "label": g.title,
+            "url": reverse("microprojects:grant_proof", args=[g.pk]),
+            "note": _("%(district)s, %(amount)s, proof of use due %(date)s")
+            % {
+                "district": g.district.name,
+                "amount": format_eur(g.amount),
+                "date": formats.date_format(g.proof_due, "SHORT_DATE_FORMAT"),
+            },
+            "overdue": g.proof_due < today,
+        }
+        for g in selectors.proofs_due(user, today, limit=LIMIT)
+    ]
+
+
 SECTIONS = [
     Section("microprojects_pending", gettext_lazy("Micro-projects awaiting approval"), "microprojects.decide_any",
             pending_approval_rows, TEMPLATE, order=30),
+    Section("microprojects_supplements", gettext_lazy("Supplementary approvals awaiting a decision"),
+            "microprojects.decide_any", pending_supplement_rows, TEMPLATE, order=30),
     Section("microprojects_review_due", gettext_lazy("Micro-projects without a quality review in 12 months"),
             "microprojects.review_worklist", review_due_rows, TEMPLATE, order=31),
     Section("microprojects_grants", gettext_lazy("Action-budget requests to decide"), "microprojects.decide_grant_any",
             grant_rows, TEMPLATE, order=32),
+    Section("microprojects_proofs", gettext_lazy("Proofs of use of action grants due"), "microprojects.decide_grant_any",
+            proof_rows, TEMPLATE, order=33),
 ]

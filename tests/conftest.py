@@ -9,6 +9,9 @@ import pytest
 from juwe.roles import Role
 from tests.factories import DistrictFactory, ProviderFactory, SocialCenterFactory, TeamFactory, UserFactory
 
+# JUWE_TEST_TODAY=YYYY-MM-DD runs the suite with the clock moved to that day (see tests/clock.py).
+pytest_plugins = ["tests.clock"]
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):

@@ -1,4 +1,7 @@
-"""factory_boy factories shared by all test modules (German Faker)."""
+"""factory_boy factories shared by all test modules (German Faker), and date helpers that work on
+any day the suite runs (see tests/clock.py: JUWE_TEST_TODAY)."""
+
+import datetime as dt
 
 import factory
 from django.contrib.auth.models import Group
@@ -8,6 +11,25 @@ from juwe.models import District, DistrictIndicator, Provider, SocialCenter, Tea
 from juwe.roles import Role
 
 factory.Faker._DEFAULT_LOCALE = "de_DE"
+
+
+def same_day_in_year(day: dt.date, year: int) -> dt.date:
+    """`day` moved to `year`; 29 February becomes 28 February in a year without it
+    (`day.replace(year=...)` raises there)."""
+    if day.month == 2 and day.day == 29:
+        try:
+            return day.replace(year=year)
+        except ValueError:
+            return day.replace(year=year, day=28)
+    return day.replace(year=year)
+
+
+def years_ago(years: int, today: dt.date | None = None) -> dt.date:
+    """The same day `years` years before `today` (default: today in the project's time zone)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return same_day_in_year(today, today.year - years)
 
 
 class SocialCenterFactory(DjangoModelFactory):

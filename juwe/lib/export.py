@@ -1,6 +1,10 @@
 """Exports of list pages: an exporter yields rows, we write CSV (semicolons, for German Excel)
 or XLSX (openpyxl). The caller has already scoped the rows through the access policy; the
-export itself is audited."""
+export itself is audited.
+
+Amounts (Decimal) go into the CSV as German numbers without € sign and grouping ("1234,56", as
+German Excel and the bookkeeping import read them, juwe.lib.money), into the XLSX as numeric cells
+with a number format (Excel shows them in the reader's own locale)."""
 
 from __future__ import annotations
 
@@ -14,8 +18,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from juwe.audit import Action, audit_log
+from juwe.lib.money import format_amount, format_number
 
 FORMATS = ("csv", "xlsx")
+XLSX_AMOUNT = "#,##0.00"  # Excel's codes: "," groups, "." the decimals – shown in the reader's locale
 
 
 def _csv_value(value) -> str:
@@ -24,7 +30,9 @@ def _csv_value(value) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nein"
     if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")
+        if value.as_tuple().exponent >= -2:  # amounts (and whole numbers): two places, "1234,56"
+            return format_amount(value, language="de", currency=False, grouping=False)
+        return format_number(value, language="de", grouping=False)  # e.g. an index "0,125": not rounded
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if timezone.is_aware(value) else value.strftime("%d.%m.%Y %H:%M")
     if isinstance(value, date):
@@ -64,6 +72,9 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence], title: str = "Expor
         cell.font = Font(bold=True)
     for row in rows:
         ws.append([_xlsx_value(v) for v in row])
+        for cell, value in zip(ws[ws.max_row], row, strict=False):
+            if isinstance(value, Decimal) and value.as_tuple().exponent == -2:
+                cell.number_format = XLSX_AMOUNT
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)

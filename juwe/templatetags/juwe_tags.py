@@ -1,14 +1,19 @@
 from django import template
 
-from juwe.lib.money import format_eur
+from juwe.lib.money import format_amount
 
 register = template.Library()
 
 
 @register.filter
-def eur(value) -> str:
-    """Format an amount as German euros: 1.234,56 €"""
-    return format_eur(value)
+def money(value, arg: str = "") -> str:
+    """An amount in the active language through the one formatter (juwe.lib.money.format_amount):
+    German "1.234,56 €", English "€1,234.56"; `|money:"plain"` without the € sign. Empty stays empty."""
+    return format_amount(value, currency=arg != "plain")
+
+
+# The older name of the same filter, used by many templates.
+register.filter("eur", money)
 
 
 @register.simple_tag(takes_context=True)

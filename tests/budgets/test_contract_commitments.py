@@ -54,10 +54,27 @@ def test_residential_contract_counts_days_ahead_in_the_year(setup, users, org):
     assert contract_commitments([youth, egh], {}, TODAY) == {youth.pk: Decimal("4700.00")}
 
 
-def test_integration_help_goes_to_its_own_budget(setup, users, org):
+@pytest.mark.parametrize("help_type", ["sgb9_79", "sgb9_80", "sgb9_112", "sgb9_113"])
+def test_sgb9_help_commits_integration_help_money(setup, users, org, help_type):
+    case, youth, egh = setup
+    _contract(case, users, help_type=help_type, provider=org.provider_b, state="signed")
+    assert contract_commitments([youth, egh], {}, TODAY) == {egh.pk: Decimal("4700.00")}
+
+
+def test_35a_is_youth_help_and_commits_youth_help_money(setup, users, org):
+    """§ 35a SGB VIII (mental disability) is youth help, not SGB IX integration help."""
     case, youth, egh = setup
     _contract(case, users, help_type="35a", provider=org.provider_b, state="signed")
-    assert contract_commitments([youth, egh], {}, TODAY) == {egh.pk: Decimal("4700.00")}
+    assert contract_commitments([youth, egh], {}, TODAY) == {youth.pk: Decimal("4700.00")}
+
+
+def test_without_a_budget_of_its_area_a_contract_commits_nothing(setup, users, org):
+    """An SGB IX contract never falls back on the youth-help budget (and § 35a never on integration help)."""
+    case, youth, egh = setup
+    _contract(case, users, help_type="sgb9_112", provider=org.provider_b, state="signed")
+    assert contract_commitments([youth], {}, TODAY) == {}
+    _contract(case, users, help_type="35a", provider=org.provider_b, state="signed")
+    assert contract_commitments([egh], {}, TODAY) == {egh.pk: Decimal("4700.00")}  # the SGB IX one only
 
 
 def test_lead_providers_own_help_is_not_counted_twice(setup, users, org):

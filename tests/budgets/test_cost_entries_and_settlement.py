@@ -14,6 +14,7 @@ from budgets.models import CostCategory, CostEntry, PotTransfer, Settlement
 from tests.budgets.factories import CostEntryFactory, make_budget
 
 pytestmark = pytest.mark.django_db
+AFTER = date(2027, 1, 5)  # the 2026 budgets' settlements can be prepared from 1 January 2027
 
 
 def book(user, budget, amount="1000.00", number="R-1", **kwargs):
@@ -23,7 +24,7 @@ def book(user, budget, amount="1000.00", number="R-1", **kwargs):
 
 
 def finalize(budget, users):
-    settlement = services.settlement_prepare(user=users.economic_aid, budget=budget)
+    settlement = services.settlement_prepare(user=users.economic_aid, budget=budget, today=date(budget.year + 1, 1, 5))
     with time_machine.travel(datetime(budget.year + 1, 2, 1, 10)):
         return services.settlement_finalize(user=users.leadership, settlement=settlement)
 
@@ -70,7 +71,7 @@ def test_reversal_books_the_negative_amount_and_keeps_the_original(budget, users
 def test_settlement_is_prepared_from_the_bookings(budget, users):
     book(users.economic_aid, budget, amount="700000.00", number="P-1")
     book(users.economic_aid, budget, amount="300000.01", number="H-1", category=CostCategory.RESIDENTIAL)
-    s = services.settlement_prepare(user=users.economic_aid, budget=budget)
+    s = services.settlement_prepare(user=users.economic_aid, budget=budget, today=AFTER)
     assert s.status == Settlement.Status.PREPARED
     assert s.total_costs == Decimal("1000000.01")
     assert s.remainder == Decimal("199999.99")
@@ -80,14 +81,14 @@ def test_settlement_is_prepared_from_the_bookings(budget, users):
 
 
 def test_settlement_cannot_be_finalized_before_the_year_ends(budget, users):
-    s = services.settlement_prepare(user=users.economic_aid, budget=budget)
+    s = services.settlement_prepare(user=users.economic_aid, budget=budget, today=AFTER)
     with time_machine.travel(datetime(2026, 12, 30, 10)), pytest.raises(ValidationError) as exc:
         services.settlement_finalize(user=users.leadership, settlement=s)
     assert services.SETTLEMENT_TOO_EARLY in exc.value.messages
 
 
 def test_settlement_prepared_on_old_bookings_must_be_prepared_again(budget, users):
-    s = services.settlement_prepare(user=users.economic_aid, budget=budget)
+    s = services.settlement_prepare(user=users.economic_aid, budget=budget, today=AFTER)
     book(users.economic_aid, budget, number="LATE-1")
     with time_machine.travel(datetime(2027, 1, 20, 10)), pytest.raises(ValidationError) as exc:
         services.settlement_finalize(user=users.leadership, settlement=s)
@@ -105,8 +106,9 @@ def test_final_settlement_freezes_figures_and_refuses_new_bookings(budget, users
     with pytest.raises(ValidationError):
         services.budget_update(user=users.leadership, budget=budget, amount=Decimal("1"), provider_rate=Decimal("30"),
                                county_rate=Decimal("70"))
-    with pytest.raises(ValidationError):
-        services.settlement_prepare(user=users.economic_aid, budget=budget)
+    with pytest.raises(ValidationError) as exc:
+        services.settlement_prepare(user=users.economic_aid, budget=budget, today=AFTER)
+    assert services.SETTLEMENT_FINAL in exc.value.messages
     # A correction goes into the open budget of the next year, the final figures stay.
     make_budget(users.leadership, budget.district, year=2027)
     reversal = services.cost_entry_reverse(user=users.economic_aid, entry=entry, booking_date=date(2027, 1, 15))
@@ -161,25 +163,26 @@ def test_pot_collects_county_shares_and_covers_a_deficit_after_approval(org, use
 
 def test_transfer_only_covers_a_final_deficit(budget, users):
     CostEntryFactory(budget=budget, amount=Decimal("1000.00"))
-    s = services.settlement_prepare(user=users.economic_aid, budget=budget)
+    s = services.settlement_prepare(user=users.economic_aid, budget=budget, today=AFTER)
     with pytest.raises(ValidationError) as exc:
         services.pot_transfer_request(user=users.economic_aid, settlement=s, year=2026, amount=Decimal("1"), reason="x")
     assert services.TRANSFER_NOT_DEFICIT in exc.value.messages
 
 
-def test_cost_can_be_linked_to_a_micro_project_of_the_district_only(budget, users, org):
+def test_micro_project_costs_are_refused_here_they_are_paid_from_the_prevention_frame(budget, users, org):
     from microprojects.models import Status
     from tests.microprojects.factories import make_project
 
-    own = make_project(districts=[org.walle], provider=org.provider_a, created_by=users.case_manager,
-                       status=Status.APPROVED, start=date(2026, 2, 1))
-    other = make_project(districts=[org.vahr], provider=org.provider_b, created_by=users.case_manager,
-                         status=Status.APPROVED, start=date(2026, 2, 1))
-    entry = book(users.economic_aid, budget, number="MP-1", category=CostCategory.CASE_INDEPENDENT, microproject=own)
-    assert entry.microproject == own
+    project = make_project(districts=[org.walle], provider=org.provider_a, created_by=users.case_manager,
+                           status=Status.APPROVED, start=date(2026, 2, 1))
     with pytest.raises(ValidationError) as exc:
-        book(users.economic_aid, budget, number="MP-2", microproject=other)
-    assert services.PROJECT_OTHER_DISTRICT in exc.value.message_dict["microproject"]
+        book(users.economic_aid, budget, number="MP-1", category=CostCategory.CASE_INDEPENDENT, microproject=project)
+    assert exc.value.message_dict["microproject"] == [services.MICROPROJECT_NOT_HERE]
+    assert not CostEntry.objects.exists()
+    # A booking from before keeps its link, and so does its reversal (a correction of that booking).
+    legacy = CostEntryFactory(budget=budget, category=CostCategory.CASE_INDEPENDENT, microproject=project)
+    reversal = services.cost_entry_reverse(user=users.economic_aid, entry=legacy, booking_date=date(2026, 6, 1))
+    assert reversal.microproject == project and reversal.amount == -legacy.amount
 
 
 def test_monthly_totals_follow_inserts_updates_deletes_and_copy(budget, users, org):

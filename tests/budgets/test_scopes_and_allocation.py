@@ -54,8 +54,9 @@ def test_single_bookings_only_for_the_money_side_of_the_office(users, three, who
 def test_provider_sees_own_settlement_only(users, three):
     from budgets import services
 
-    own = services.settlement_prepare(user=users.economic_aid, budget=three["walle"])
-    other = services.settlement_prepare(user=users.economic_aid, budget=three["vahr"])
+    after = date(three["walle"].year + 1, 1, 5)
+    own = services.settlement_prepare(user=users.economic_aid, budget=three["walle"], today=after)
+    other = services.settlement_prepare(user=users.economic_aid, budget=three["vahr"], today=after)
     visible_ids = set(visible(users.provider_staff, Settlement).values_list("pk", flat=True))
     assert own.pk in visible_ids and other.pk not in visible_ids
 

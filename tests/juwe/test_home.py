@@ -46,8 +46,11 @@ HOME_CONFERENCE: dict[str, int] = {"case_manager": 2, "team_lead": 2}  # upcomin
 HOME_CONTRACTS: dict[str, int] = {"team_lead": 1}  # signed contracts waiting for approval: one query
 HOME_REVIEWS: dict[str, int] = {"case_manager": 1, "team_lead": 1, "provider_staff": 1}  # reviews due; provider: active contracts
 HOME_PROTECTION: dict[str, int] = {"case_manager": 1, "team_lead": 1}  # open assessments, one query
+# Leadership: prepared settlements to finalize, requested pot transfers to decide – one query each.
+HOME_SETTLEMENTS: dict[str, int] = {"leadership": 2}
 HOME_BUDGETS = {
-    who: base + sum(part.get(who, 0) for part in (HOME_CONFERENCE, HOME_CONTRACTS, HOME_REVIEWS, HOME_PROTECTION))
+    who: base + sum(part.get(who, 0) for part in (HOME_CONFERENCE, HOME_CONTRACTS, HOME_REVIEWS, HOME_PROTECTION,
+                                            HOME_SETTLEMENTS))
     for who, base in HOME_QUERIES.items()
 }
 

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from microprojects import services
-from microprojects.models import ActionBudget, ActionGrant
+from microprojects.models import ActionBudget, ActionGrant, AwardCriterion
+
+CRITERIA = [AwardCriterion.CONCRETE_ACTIVITY, AwardCriterion.RESIDENTS_TAKE_PART]
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +34,7 @@ def _request(org, user, amount="800.00", district=None):
 
 def test_anyone_requests_and_the_coordinator_grants(org, users, action_budget):
     grant = _request(org, users.provider_staff)
-    grant = services.action_grant_decide(actor=users.coordinator, grant=grant, grant_it=True)
+    grant = services.action_grant_decide(actor=users.coordinator, grant=grant, grant_it=True, criteria=CRITERIA)
     assert grant.status == ActionGrant.Status.GRANTED and grant.decided_by == users.coordinator
 
 
@@ -51,10 +53,10 @@ def test_limit_is_configurable(org, users, settings):
 
 def test_grants_cannot_exceed_the_yearly_action_budget(org, users, action_budget):
     for _ in range(2):
-        services.action_grant_decide(actor=users.coordinator, grant=_request(org, users.case_manager, "1400.00"), grant_it=True)
+        services.action_grant_decide(actor=users.coordinator, grant=_request(org, users.case_manager, "1400.00"), grant_it=True, criteria=CRITERIA)
     last = _request(org, users.case_manager, "200.01")
     with pytest.raises(ValidationError) as exc:
-        services.action_grant_decide(actor=users.coordinator, grant=last, grant_it=True)
+        services.action_grant_decide(actor=users.coordinator, grant=last, grant_it=True, criteria=CRITERIA)
     assert exc.value.code == "over_budget"
     last.refresh_from_db()
     assert last.status == ActionGrant.Status.REQUESTED
@@ -64,7 +66,7 @@ def test_only_the_districts_coordinator_decides(org, users, action_budget):
     grant = _request(org, users.case_manager)
     for actor in (users.team_lead, users.leadership):
         with pytest.raises(ValidationError) as exc:
-            services.action_grant_decide(actor=actor, grant=grant, grant_it=True)
+            services.action_grant_decide(actor=actor, grant=grant, grant_it=True, criteria=CRITERIA)
         assert exc.value.code == "not_coordinator"
 
 
@@ -74,7 +76,7 @@ def test_declining_needs_a_reason_and_a_decision_is_final(org, users, action_bud
         services.action_grant_decide(actor=users.coordinator, grant=grant, grant_it=False)
     services.action_grant_decide(actor=users.coordinator, grant=grant, grant_it=False, reason="Regelfinanzierung möglich")
     with pytest.raises(ValidationError) as exc:
-        services.action_grant_decide(actor=users.coordinator, grant=grant, grant_it=True)
+        services.action_grant_decide(actor=users.coordinator, grant=grant, grant_it=True, criteria=CRITERIA)
     assert exc.value.code == "decided"
 
 
@@ -89,7 +91,7 @@ def test_grant_pages_request_and_decide(as_user, org, users, action_budget):
     assert grant.amount == Decimal("250.00")
     client = as_user(users.coordinator)
     assert "Laternenumzug" in client.get(reverse("home")).text  # on the coordinator's worklist
-    response = client.post(reverse("microprojects:grant_decide", args=[grant.pk]), {"decision": "grant"})
+    response = client.post(reverse("microprojects:grant_decide", args=[grant.pk]), {"decision": "grant", "criteria": CRITERIA})
     assert response.status_code == 302
     grant.refresh_from_db()
     assert grant.status == ActionGrant.Status.GRANTED

@@ -1,5 +1,7 @@
 """URL × role × status: 404 outside the scope, 403 for a missing role (pretix-style matrix)."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -32,6 +34,15 @@ MATRIX = [
      {"case_manager": 200, "colleague": 200, "team_lead": 200, "other_case_manager": 404, "center_lead": 404}, 403),
     ("microprojects:approval_letter", Status.RUNNING,
      {"other_case_manager": 404, "center_lead": 404, "nobody": 403}, 200),
+    # Supplementary approval: the team (who may edit the project) asks for it, on approved or running projects.
+    ("microprojects:supplement_request", Status.RUNNING,
+     {"case_manager": 200, "coordinator": 200, "other_case_manager": 404, "center_lead": 404}, 403),
+    ("microprojects:supplement_request", Status.APPROVED,
+     {"case_manager": 200, "coordinator": 200, "other_case_manager": 404, "center_lead": 404}, 403),
+    ("microprojects:supplement_request", Status.COMPLETED, {"other_case_manager": 404, "center_lead": 404}, 403),
+    # Payments out of the prevention frame: economic youth aid only.
+    ("microprojects:payment_create", Status.RUNNING,
+     {"economic_aid": 200, "other_case_manager": 404, "center_lead": 404}, 403),
 ]
 
 
@@ -112,3 +123,87 @@ def test_coordinator_of_another_district_cannot_even_find_the_project_to_approve
     assert response.status_code == 404
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED and submitted.approved_amount is None
+
+
+# Pages of a project's supplement or payment, and of a grant's proof of use: (url name, {role: status}, default).
+CHILD_MATRIX = [
+    ("microprojects:supplement_decide", {"coordinator": 200, "leadership": 200, "other_case_manager": 404,
+                                         "center_lead": 404}, 403),
+    ("microprojects:payment_reverse", {"economic_aid": 200, "other_case_manager": 404, "center_lead": 404}, 403),
+    ("microprojects:grant_proof", {"coordinator": 200, "other_case_manager": 404, "center_lead": 404,
+                                   "provider_staff": 404}, 403),
+]
+
+
+def _child_url(name, org, users):
+    from decimal import Decimal
+
+    from microprojects.models import ActionGrant, ProjectPayment, Supplement
+
+    if name == "microprojects:grant_proof":
+        grant = ActionGrant.objects.create(
+            district=org.walle, year=2026, title="Straßenfest", applicant="Verein", purpose="Material",
+            amount=Decimal("300.00"), requested_by=users.case_manager, status=ActionGrant.Status.GRANTED,
+            criteria=["concrete_activity"], proof_due=dt.date(2026, 8, 1),
+        )
+        return reverse(name, args=[grant.pk])
+    project = make_project(districts=[org.walle], provider=org.provider_a, created_by=users.case_manager,
+                           status=Status.RUNNING)
+    if name == "microprojects:supplement_decide":
+        child = Supplement.objects.create(project=project, requested_amount=Decimal("500.00"), reason="Mehr Gruppen",
+                                          requested_by=users.case_manager)
+    else:
+        child = ProjectPayment.objects.create(project=project, paid_on=dt.date(2026, 3, 1), amount=Decimal("500.00"),
+                                              provider=org.provider_a, invoice_number="R-1", created_by=users.economic_aid)
+    return reverse(name, args=[project.pk, child.pk])
+
+
+def _child_cases():
+    for name, special, default in CHILD_MATRIX:
+        for role in ROLES:
+            yield pytest.param(name, role, special.get(role, default), id=f"{name}-{role}")
+
+
+@pytest.mark.parametrize("url_name,role,expected", list(_child_cases()))
+def test_child_page_matrix(client, org, users, url_name, role, expected):
+    url = _child_url(url_name, org, users)
+    client.force_login(getattr(users, role))
+    assert client.get(url).status_code == expected
+
+
+# Writes of the new pages: (url name, data, {role: status}, default); only an allowed request changes anything.
+MONEY_POST_MATRIX = [
+    ("microprojects:supplement_request", {"amount": "1.000,00", "reason": "Zweite Gruppe"},
+     {"case_manager": 302, "coordinator": 302, "other_case_manager": 404, "center_lead": 404}, 403),
+    ("microprojects:payment_create",
+     {"paid_on": "2026-03-02", "amount": "500,00", "provider": "PROVIDER", "invoice_number": "R-9"},
+     {"economic_aid": 302, "other_case_manager": 404, "center_lead": 404}, 403),
+]
+
+
+def _money_post_cases():
+    for name, data, special, default in MONEY_POST_MATRIX:
+        for role in ROLES:
+            yield pytest.param(name, data, role, special.get(role, default), id=f"{name}-{role}")
+
+
+@pytest.mark.parametrize("url_name,data,role,expected", list(_money_post_cases()))
+def test_money_post_matrix(client, org, users, url_name, data, role, expected):
+    project = make_project(districts=[org.walle], provider=org.provider_a, created_by=users.case_manager,
+                           status=Status.RUNNING)
+    data = {k: (org.provider_a.pk if v == "PROVIDER" else v) for k, v in data.items()}
+    client.force_login(getattr(users, role))
+    assert client.post(reverse(url_name, args=[project.pk]), data).status_code == expected
+    changed = project.supplements.exists() or project.payments.exists()
+    assert changed == (expected == 302), "only an allowed request changes the project"
+
+
+@pytest.mark.parametrize("role,expected", [(r, {"coordinator": 302, "leadership": 302, "other_case_manager": 404,
+                                                 "center_lead": 404}.get(r, 403)) for r in ROLES])
+def test_supplement_decision_post_matrix(client, org, users, budget, role, expected):
+    url = _child_url("microprojects:supplement_decide", org, users)
+    client.force_login(getattr(users, role))
+    assert client.post(url, {"decision": "reject", "reason": "Aus dem Bewilligten zu decken"}).status_code == expected
+    from microprojects.models import Supplement
+
+    assert Supplement.objects.get().status == ("rejected" if expected == 302 else "requested")

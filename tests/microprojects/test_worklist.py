@@ -52,18 +52,30 @@ def test_running_projects_without_review_in_12_months(org, users):
 
 
 def test_worklist_sections_query_count_is_constant(org, users, django_assert_max_num_queries):
+    from decimal import Decimal
+
     from microprojects import worklists
+    from microprojects.models import ActionGrant, Supplement
 
     def rows():
         user = type(users.coordinator).objects.get(pk=users.coordinator.pk)  # fresh: nothing cached
-        # roles, coordinated districts, pending approvals, visible-district ids (scope), review due,
-        # grants – a fixed number whatever the number of projects
-        with django_assert_max_num_queries(8):
+        # roles, coordinated districts, pending approvals, pending supplements, visible-district ids
+        # (scopes), review due, grants, proofs due – a fixed number whatever the number of projects
+        with django_assert_max_num_queries(10):
             return [len(section.rows(user)) for section in worklists.SECTIONS]
 
-    assert rows() == [0, 0, 0]
+    assert [s.key for s in worklists.SECTIONS] == [
+        "microprojects_pending", "microprojects_supplements", "microprojects_review_due", "microprojects_grants",
+        "microprojects_proofs",
+    ]
+    assert rows() == [0, 0, 0, 0, 0]
     for i in range(15):
         make_project(title=f"P{i}", districts=[org.walle], provider=org.provider_a, created_by=users.case_manager, status=Status.SUBMITTED)
-        make_project(title=f"R{i}", districts=[org.walle], provider=org.provider_a, created_by=users.case_manager,
-                     status=Status.RUNNING, start=dt.date(2020, 1, 1), end=dt.date(2030, 1, 1))
-    assert rows() == [15, 15, 0]
+        running = make_project(title=f"R{i}", districts=[org.walle], provider=org.provider_a, created_by=users.case_manager,
+                               status=Status.RUNNING, start=dt.date(2020, 1, 1), end=dt.date(2030, 1, 1))
+        Supplement.objects.create(project=running, requested_amount=Decimal("500.00"), reason="Mehr Teilnehmende",
+                                  requested_by=users.case_manager)
+        ActionGrant.objects.create(district=org.walle, year=2026, title=f"G{i}", applicant="Verein", purpose="Material",
+                                   amount=Decimal("100.00"), requested_by=users.case_manager, status=ActionGrant.Status.GRANTED,
+                                   proof_due=dt.date.today() - dt.timedelta(days=i))
+    assert rows() == [15, 15, 15, 0, 15]

@@ -16,7 +16,7 @@ from networks.models import (
     OfferStatus,
     OrganisationKind,
 )
-from tests.factories import DistrictFactory, SocialCenterFactory, UserFactory
+from tests.factories import DistrictFactory, SocialCenterFactory, UserFactory, years_ago
 
 
 def cohort(code: str) -> AgeCohort:
@@ -70,7 +70,7 @@ class MembershipFactory(DjangoModelFactory):
 
     network = factory.SubFactory(NetworkFactory)
     organisation = factory.SubFactory(MemberOrganisationFactory)
-    since = factory.LazyFunction(lambda: timezone.localdate().replace(year=timezone.localdate().year - 2))
+    since = factory.LazyFunction(lambda: years_ago(2))
 
 
 class MeetingFactory(DjangoModelFactory):

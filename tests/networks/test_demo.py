@@ -5,10 +5,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from networks.models import AgeCohort, Attendance, Meeting, Membership, Network, Offer
 from networks.selectors import offers_search
+from tests.factories import years_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def test_demo_builds_networks_and_offers_and_is_idempotent():
     first = counts()
     assert first["Network"] == SocialCenter.objects.count() * AgeCohort.objects.count()
     assert first["Offer"] >= 400
-    year_ago = timezone.localdate().replace(year=timezone.localdate().year - 1)
+    year_ago = years_ago(1)
     assert Meeting.objects.filter(date__gte=year_ago).values("network").distinct().count() > first["Network"] * 0.8
     # the demo case manager finds offers for a 7-year-old in Walle
     case_manager = User.objects.get(username="fallmanagement")

@@ -1,4 +1,6 @@
-"""Import actual-cost entries from a bookkeeping CSV export (large files; the web import takes up to 5 MB)."""
+"""Import actual-cost entries from a bookkeeping CSV export (large files; the web import takes up to 5 MB).
+
+Amounts are read with German rules (budgets.imports, juwe.lib.money.parse_amount), as in the web import."""
 
 import sys
 import time
@@ -9,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from budgets import imports
+from juwe.lib.money import format_amount
 from juwe.models import User
 
 
@@ -42,7 +45,7 @@ class Command(BaseCommand):
                 self.stderr.write(message)
             raise CommandError(f"{result.error_count} fehlerhafte Zeile(n); nichts gespeichert.")
         if check_only:
-            self.stdout.write(f"Datei in Ordnung: {len(result.rows)} Buchungen, Summe {result.total} EUR.")
+            self.stdout.write(f"Datei in Ordnung: {len(result.rows)} Buchungen, Summe {format_amount(result.total, language='de')}.")
             return
         with tqdm(total=len(result.rows), desc="Speichern", unit=" Zeilen", file=sys.stderr, disable=quiet) as bar:
             try:
@@ -52,5 +55,5 @@ class Command(BaseCommand):
                 raise CommandError(" ".join(exc.messages)) from None
             bar.update(saved - bar.n)
         self.stdout.write(self.style.SUCCESS(
-            f"{saved} Buchungen importiert, Summe {result.total} EUR, in {time.monotonic() - started:.1f} s."
+            f"{saved} Buchungen importiert, Summe {format_amount(result.total, language='de')}, in {time.monotonic() - started:.1f} s."
         ))

@@ -5,7 +5,9 @@
    large district (5,000 entries) in both runs; the other entries belong to the other districts'
    budgets of eleven years – the database grows by years and districts, one budget does not.
    A second figure puts 10 % of all rows into the measured budget (worst case, reported only).
-2. Import of a 100,000-row CSV (check + save with COPY, with progress display) under a minute.
+2. Import of a 100,000-row CSV (check + save with COPY, with progress display) under a minute. A
+   fifth of the rows are costs on 2,000 cases, each checked against the case's approved contracts
+   (§ 36a SGB VIII; read for all cases at once), a hundred of them exceptions with a reason.
 
 Rows are generated with INSERT … SELECT generate_series, not with the ORM.
 """
@@ -150,12 +152,21 @@ def test_import_of_100k_rows_under_a_minute(tmp_path, org, users):
                                for d in districts for a in Area.values)
     others = [ProviderFactory(name=f"Träger {i} gGmbH") for i in range(10)]
     codes = list(District.objects.filter(pk__in=[d.pk for d in districts]).values_list("code", flat=True))
+    cases = cases_with_contracts(districts, users, others)
     names = ["Personal", "Overhead", "Fremdrechnung", "HÜTN", "Vorwegabzug", "Fallunabhängig", "Sachkosten Fall"]
     lines = [";".join(imports.COLUMNS)]
     for i in range(100_000):
         provider = others[i % 10].name
-        lines.append(f"{1 + i % 28:02d}.{1 + i % 12:02d}.2026;R-{i:07d};{provider};{codes[i % 20]};"
-                     f"{'JH' if i % 3 else 'EGH'};{names[i % 7]};{1 + i % 9000},{i % 100:02d};;Rechnung {i}")
+        day = f"{1 + i % 28:02d}.{1 + i % 12:02d}.2026"
+        amount = f"{1 + i % 9000},{i % 100:02d}"
+        if i % 5 == 0:  # a cost on a case, inside its contract – or an exception before it
+            ref, code = cases[(i // 5) % len(cases)]
+            service, reason = ("15.12.2025", "Kontrakt nachträglich bewilligt") if i % 1000 == 0 else ("", "")
+            lines.append(f"{day};R-{i:07d};{provider};{code};JH;{'Fremdrechnung' if i % 2 else 'Sachkosten Fall'};"
+                         f"{amount};{ref};Rechnung {i};{service};{reason}")
+            continue
+        lines.append(f"{day};R-{i:07d};{provider};{codes[i % 20]};"
+                     f"{'JH' if i % 3 else 'EGH'};{names[i % 7]};{amount};;Rechnung {i}")
     path = tmp_path / "buchungen.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"\nCSV: {path.stat().st_size / 1e6:.1f} MB, 100,000 rows")
@@ -164,4 +175,29 @@ def test_import_of_100k_rows_under_a_minute(tmp_path, org, users):
     elapsed = time.perf_counter() - started
     print(f"Import of 100,000 rows (check + COPY): {elapsed:.1f} s")
     assert CostEntry.objects.count() == 100_000
+    assert CostEntry.objects.filter(contract__isnull=False).count() == 19_900
+    assert CostEntry.objects.exclude(exception_reason="").count() == 100
     assert elapsed < 60
+
+
+def cases_with_contracts(districts, users, providers, per_district: int = 100) -> list[tuple[str, str]]:
+    """(reference, district code) of cases with two approved contracts of another provider each
+    (January–June, July–December 2026), inserted in bulk."""
+    from django.utils import timezone
+
+    from cases.models import Case, Contract
+
+    Case.objects.bulk_create(
+        Case(reference=f"2026/{d.code}/{n}", year=2026, number=n, district=d, team_id=d.team_id, state="help",
+             case_manager=users.case_manager, opened_on=date(2025, 11, 1), first_contact_source="self")
+        for d in districts for n in range(1, per_district + 1)
+    )
+    cases = list(Case.objects.filter(district__in=districts).select_related("district").order_by("id"))
+    now = timezone.now()
+    Contract.objects.bulk_create(
+        Contract(case=c, team_id=c.team_id, case_manager_id=c.case_manager_id, state="active", talk_on=start,
+                 talk_place="zu Hause", help_type="31", provider=providers[c.pk % len(providers)], approved_from=start,
+                 approved_until=until, monthly_cost=1800, signed_on=start, approved_at=now, approved_by=users.team_lead)
+        for c in cases for start, until in ((date(2026, 1, 1), date(2026, 6, 30)), (date(2026, 7, 1), date(2026, 12, 31)))
+    )
+    return [(c.reference, c.district.code) for c in cases]
