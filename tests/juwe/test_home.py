@@ -48,9 +48,11 @@ HOME_REVIEWS: dict[str, int] = {"case_manager": 1, "team_lead": 1, "provider_sta
 HOME_PROTECTION: dict[str, int] = {"case_manager": 1, "team_lead": 1}  # open assessments, one query
 # Leadership: prepared settlements to finalize, requested pot transfers to decide – one query each.
 HOME_SETTLEMENTS: dict[str, int] = {"leadership": 2}
+# Leadership: micro-project supplements over the prevention frame waiting for its decision – one query.
+HOME_SUPPLEMENTS: dict[str, int] = {"leadership": 1}
 HOME_BUDGETS = {
     who: base + sum(part.get(who, 0) for part in (HOME_CONFERENCE, HOME_CONTRACTS, HOME_REVIEWS, HOME_PROTECTION,
-                                            HOME_SETTLEMENTS))
+                                            HOME_SETTLEMENTS, HOME_SUPPLEMENTS))
     for who, base in HOME_QUERIES.items()
 }
 
