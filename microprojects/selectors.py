@@ -1,6 +1,7 @@
 """Reads of the micro-project app. User-facing selectors take the user first and start from
-`visible(user, Model)`. The two budget functions at the top are the read API for the budgets app,
-which scopes the district itself before it asks."""
+`visible(user, Model)`. The prevention-frame functions at the top are the read API for the budgets
+app: `prevention_budget_position(s)` are unscoped (the caller has scoped the district),
+`prevention_frame` scopes it for the user (the budget page)."""
 
 from __future__ import annotations
 
