@@ -1,7 +1,5 @@
 """Resource map and network map: edited inline, bad input refused, offers linked and counted."""
 
-import datetime as dt
-
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -9,6 +7,7 @@ from cases import services
 from cases.models import NetworkPerson, ResourceEntry
 from networks.models import MemberOrganisation, Offer
 from tests.cases.factories import add_maps, make_case
+from tests.factories import years_ago
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -112,7 +111,7 @@ def test_offer_of_another_district_cannot_be_linked(as_user, users, case, org):
 
 
 def test_find_offers_uses_district_and_childrens_ages(as_user, users, org):
-    case = make_case(users.case_manager, org.walle, child=("Lina", "Petersen", dt.date(2016, 5, 3)))  # about 10
+    case = make_case(users.case_manager, org.walle, child=("Lina", "Petersen", years_ago(10)))  # 10 today
     make_offer(org.walle, "Hausaufgabenhilfe", 8, 12)
     make_offer(org.walle, "Krabbelgruppe", 0, 3)
     make_offer(org.vahr, "Jugendtreff Vahr", 8, 14)

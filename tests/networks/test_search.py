@@ -84,6 +84,8 @@ def test_only_published_and_currently_valid_offers_are_found(users, offers):
 
 
 def test_search_page_shows_results_and_stale_badge(as_user, users, org, offers):
+    # last confirmed 13 months before the visit, whatever today is
+    Offer.objects.update(confirmed_at=dt.datetime(2029, 5, 1, 12, tzinfo=dt.timezone.utc))
     with time_machine.travel(dt.datetime(2030, 6, 1, 12, tzinfo=dt.timezone.utc)):
         response = as_user(users.case_manager).get(reverse("networks:offer_search"), {"q": "eltern", "age": "3"})
     assert "Elterncafé am Dienstag" in response.text
