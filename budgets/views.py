@@ -205,6 +205,9 @@ def cost_entry_exceptions(request: HttpRequest) -> HttpResponse:
         )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     total = filterset.qs.aggregate(s=Sum("amount"))["s"]
+    # The list names cases (file references): one read event per page shown.
+    audit_log(action=Action.VIEW, name="budgets.cost_entry_exceptions.viewed", request=request,
+              data={"page": page.number, "filters": {k: v for k, v in request.GET.items() if k != "page"}})
     return render(request, "budgets/cost_entry_exceptions.html", {"filter": filterset, "page": page, "total": total})
 
 

@@ -125,6 +125,16 @@ def test_query_count_is_constant(as_user, users, org, budget, django_assert_max_
                          exception_reason="Eilfall" if i % 2 else "", created_by=users.economic_aid)
     client = as_user(users.economic_aid)
     # session, user, roles, count, total, page (budget, district, provider, case, booked by, reversed
-    # entry joined), filter choices (district, budget), session refresh (savepoint, update, release)
-    with django_assert_max_num_queries(11):
+    # entry joined), filter choices (district, budget), the read's audit event, session refresh
+    # (savepoint, update, release)
+    with django_assert_max_num_queries(12):
         assert client.get(URL).status_code == 200
+
+
+def test_viewing_the_list_writes_one_audit_event(as_user, users, entries):
+    """The list names cases: each page shown is one read event, whatever the number of rows."""
+    response = as_user(users.economic_aid).get(URL, {"year": "2026"})
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(name="budgets.cost_entry_exceptions.viewed")
+    assert event.user == users.economic_aid
+    assert event.data["filters"] == {"year": "2026"}
