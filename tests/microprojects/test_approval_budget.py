@@ -1,16 +1,15 @@
 """Approval against the district's yearly prevention budget, including two approvals at the same moment."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import translation
 
 from juwe.roles import Role
 from microprojects import selectors, services
 from microprojects.models import MicroProject, ProjectEvent, Status
+from tests.concurrency import race
 from tests.factories import UserFactory
 from tests.microprojects.factories import make_project, set_budget
 
@@ -91,34 +90,13 @@ def test_only_committed_projects_of_the_district_charged_count_against_its_frame
     assert (budget_, approved, remaining) == (Decimal("50000.00"), Decimal("1000.00"), Decimal("49000.00"))
 
 
-def _race(*calls):
-    """Run the calls in threads released at the same moment; return (results, errors)."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except ValidationError as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results, errors
-
 
 @pytest.mark.django_db(transaction=True)
 def test_two_coordinators_approving_the_same_project_at_once_only_one_succeeds(org, users):
     set_budget(org.walle, "50000.00")
     second = UserFactory(roles=[Role.DISTRICT_COORDINATOR], district_set=[org.walle])
     project = _submitted(org, users, "20000.00")
-    results, errors = _race(
+    results, errors = race(
         lambda: services.microproject_approve(actor=users.coordinator, project=project, amount=Decimal("20000.00")),
         lambda: services.microproject_approve(actor=second, project=project, amount=Decimal("20000.00")),
     )
@@ -131,7 +109,7 @@ def test_concurrent_approvals_in_one_district_cannot_overspend_the_budget(org, u
     budget = set_budget(org.walle, "50000.00")
     second = UserFactory(roles=[Role.DISTRICT_COORDINATOR], district_set=[org.walle])
     a, b = _submitted(org, users, "30000.00", "A"), _submitted(org, users, "30000.00", "B")
-    results, errors = _race(
+    results, errors = race(
         lambda: services.microproject_approve(actor=users.coordinator, project=a, amount=Decimal("30000.00")),
         lambda: services.microproject_approve(actor=second, project=b, amount=Decimal("30000.00")),
     )

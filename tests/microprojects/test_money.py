@@ -3,12 +3,10 @@ frame, payments out of it that never exceed the approved total, reversals."""
 
 import datetime as dt
 import io
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
@@ -17,6 +15,7 @@ from juwe.models import AuditEvent
 from juwe.roles import Role
 from microprojects import selectors, services
 from microprojects.models import ProjectEvent, ProjectPayment, Status, Supplement
+from tests.concurrency import race
 from tests.factories import UserFactory
 from tests.microprojects.factories import make_project
 
@@ -182,7 +181,7 @@ def test_a_supplement_and_an_approval_at_once_cannot_overspend_the_frame(org, us
     submitted = make_project(districts=[org.walle], provider=org.provider_a, created_by=users.case_manager,
                              status=Status.SUBMITTED, requested="15000.00", title="B")
     second = UserFactory(roles=[Role.DISTRICT_COORDINATOR], district_set=[org.walle])
-    results, errors = _race(
+    results, errors = race(
         lambda: services.supplement_approve(actor=users.coordinator, supplement=supplement, amount=Decimal("15000.00")),
         lambda: services.microproject_approve(actor=second, project=submitted, amount=Decimal("15000.00")),
     )
@@ -259,7 +258,7 @@ def test_payment_rules(org, users):
 def test_two_payments_at_once_cannot_exceed_the_approval(org, users):
     project = _running(org, users, approved="1000.00")
     colleague = UserFactory(roles=[Role.ECONOMIC_AID])
-    results, errors = _race(
+    results, errors = race(
         lambda: services.payment_book(actor=users.economic_aid, project=project, paid_on=PAY_DAY,
                                       amount=Decimal("600.00"), invoice_number="A"),
         lambda: services.payment_book(actor=colleague, project=project, paid_on=PAY_DAY,
@@ -281,23 +280,3 @@ def test_frame_position_shows_frame_approved_paid_and_free(org, users, budget):
         Decimal("50000.00"), Decimal("25000.00"), Decimal("7000.00"), Decimal("25000.00"))
     assert selectors.prevention_budget_position(org.westend, budget.year).paid == 0
 
-
-def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except ValidationError as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results, errors
