@@ -216,3 +216,7 @@ JUWE_OFFICE_ADDRESS = env.str("JUWE_OFFICE_ADDRESS", default="Musterstraße 1, 2
 JUWE_ACTION_GRANT_LIMIT = Decimal(env.str("JUWE_ACTION_GRANT_LIMIT", default="1500.00"))
 # Number of proxies in front of the app; used to read the client address for the audit trail.
 JUWE_NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
+# Controlling: the expected growth of youth-help costs per year (per cent), against which the
+# dashboard reads the actual growth ("+2,6 % statt +4,0 %"); Bremen planned +4.0 %.
+JUWE_EXPECTED_COST_TREND = Decimal(env.str("JUWE_EXPECTED_COST_TREND", default="4.0"))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("passwort/geaendert/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("organisation/stadtteile/", views.district_list, name="district_list"),
     path("organisation/stadtteile/<str:code>/", views.district_profile, name="district_profile"),
+    path("steuerung/", include("juwe.controlling.urls")),
     path("netzwerke/", include("networks.urls")),
     path("faelle/", include("cases.urls")),
     path("mikroprojekte/", include("microprojects.urls")),
