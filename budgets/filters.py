@@ -1,15 +1,24 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Area, Budget, CostCategory, CostEntry
 from juwe.access import visible
-from juwe.models import District, Provider
+from juwe.models import District, Provider, SocialCenter, Team
+
+
+class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
+    """Ids as a comma-separated list: `?districts=3,7`."""
 
 
 class BudgetFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     district = django_filters.ModelChoiceFilter(label=_("District"), queryset=District.objects.all())
+    # Team and social centre: the controlling dashboard links its scope's budgets here.
+    team = django_filters.ModelChoiceFilter(label=_("Team"), field_name="district__team", queryset=Team.objects.all())
+    social_center = django_filters.ModelChoiceFilter(label=_("Social centre"), field_name="district__social_center",
+                                                     queryset=SocialCenter.objects.all())
     area = django_filters.ChoiceFilter(label=_("Area"), choices=Area.choices)
     provider = django_filters.ModelChoiceFilter(
         label=_("Lead provider"), queryset=Provider.objects.filter(lead_districts__isnull=False).distinct()
@@ -35,11 +44,17 @@ class CostEntryFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("Year"), field_name="budget__year")
     district = django_filters.ModelChoiceFilter(label=_("District"), field_name="budget__district",
                                                 queryset=District.objects.all())
+    # The districts of a controlling scope (team, social centre) as comma-separated ids: the dashboard
+    # links its booked costs here. Hidden, so the page renders no further choice list (its queries are pinned).
+    districts = NumberInFilter(field_name="budget__district_id", label="", help_text="", widget=forms.HiddenInput)
     area = django_filters.ChoiceFilter(label=_("Area"), field_name="budget__area", choices=Area.choices)
     category = django_filters.ChoiceFilter(label=_("Cost category"), choices=CostCategory.choices)
     provider = django_filters.ModelChoiceFilter(label=_("Provider"), queryset=Provider.objects.all())
     date_from = django_filters.DateFilter(label=_("Booked from"), field_name="booking_date", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("Booked until"), field_name="booking_date", lookup_expr="lte")
+    # The controlling's booked costs leave out the legacy micro-project bookings; its link does too.
+    without_microprojects = django_filters.BooleanFilter(label=_("Without micro-projects"), field_name="microproject",
+                                                         lookup_expr="isnull")
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("booking_date", "date"), ("amount", "amount"), ("invoice_number", "invoice")),
@@ -59,9 +74,12 @@ class CostEntryFilter(django_filters.FilterSet):
 
 
 def _scope_choices(filterset, user) -> None:
-    """Offer only the districts the user may see (no names from other social centres)."""
+    """Offer only the districts (teams, social centres) the user may see (no names from other social centres)."""
     if user is not None:
         filterset.filters["district"].queryset = visible(user, District)
+        for name, model in (("team", Team), ("social_center", SocialCenter)):
+            if name in filterset.filters:
+                filterset.filters[name].queryset = visible(user, model).order_by("name")
 
 
 class ExceptionFilter(django_filters.FilterSet):

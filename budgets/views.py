@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from budgets import imports, selectors, services
+from budgets import imports, metrics, selectors, services
 from budgets.filters import BudgetFilter, CostEntryFilter, ExceptionFilter
 from budgets.forms import (
     AllocationForm,
@@ -60,10 +62,18 @@ def budget_list(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "budgets.view_budgets")
     qs = selectors.budgets_for(request.user).order_by("-year", "district__name", "area")
     filterset = BudgetFilter(request.GET, queryset=qs, user=request.user)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = metrics.budget_totals(filterset.qs)
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator.count = totals["count"]  # counted with the totals: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     page_positions = selectors.positions(list(page.object_list))
     rows = [(b, page_positions[b.pk]) for b in page.object_list]
-    return render(request, "budgets/budget_list.html", {"filter": filterset, "page": page, "rows": rows})
+    if paginator.num_pages == 1:
+        # The whole list is on the page: its projection is known, so committed and forecast add up too.
+        totals["committed"] = sum((p.committed for p in page_positions.values()), Decimal("0.00"))
+        totals["projected"] = sum((p.projected for p in page_positions.values()), Decimal("0.00"))
+    return render(request, "budgets/budget_list.html",
+                  {"filter": filterset, "page": page, "rows": rows, "totals": totals})
 
 
 def budget_create(request: HttpRequest) -> HttpResponse:

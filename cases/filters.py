@@ -1,12 +1,15 @@
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from juwe.access import district_scope
 from juwe.models import District, Team, User
 from juwe.roles import Role
 
-from .models import Case, CaseState, Classification
+from .models import Case, CaseState, Classification, CloseReason, StateChange
+from .metrics.casefile import open_at_q
+from .metrics.casefile import reached_help as reached_help_q
 from .selectors import case_search_q, intake_overdue_q
 
 class YesNoWidget(django_filters.widgets.BooleanWidget):
@@ -38,6 +41,29 @@ class CaseFilter(django_filters.FilterSet):
         field_name="opened_on",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
+    # The controlling dashboard links here with these (a team's districts, a period, a reference date).
+    # `districts` only comes from such a link: hidden, so the form needs no second list of districts
+    # (the template names the chosen ones).
+    districts = django_filters.ModelMultipleChoiceFilter(
+        label=_("Districts"), field_name="district", queryset=District.objects.none(), widget=forms.MultipleHiddenInput
+    )
+    closed = django_filters.DateFromToRangeFilter(
+        label=_("Closed between"),
+        field_name="closed_on",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    open_on = django_filters.DateFilter(
+        label=_("Open on"), method="by_open_on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    close_reason = django_filters.ChoiceFilter(label=_("Reason for closing"), choices=CloseReason.choices)
+    reached_help = django_filters.BooleanFilter(
+        label=_("Was in help"), method="by_reached_help", widget=YesNoWidget()
+    )
+    decided = django_filters.DateFromToRangeFilter(
+        label=_("Intake decided between"),
+        method="by_decided",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
     intake_overdue = django_filters.BooleanFilter(
         label=_("Intake overdue (10+ contacts)"),
         method="by_intake_overdue",
@@ -65,12 +91,16 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = ["q", "state", "classification", "district", "team", "case_manager", "opened", "intake_overdue"]
+        fields = [
+            "q", "state", "classification", "district", "districts", "team", "case_manager", "opened", "closed",
+            "open_on", "close_reason", "reached_help", "decided", "intake_overdue",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         districts = district_scope(user)
         self.filters["district"].queryset = districts.order_by("name")
+        self.filters["districts"].queryset = districts.order_by("name")
         self.filters["team"].queryset = Team.objects.filter(districts__in=districts).distinct().order_by("name")
         self.filters["case_manager"].queryset = (
             User.objects.filter(team_id=user.team_id, groups__name__in=[Role.CASE_MANAGER, Role.TEAM_LEAD])
@@ -83,6 +113,27 @@ class CaseFilter(django_filters.FilterSet):
 
     def by_classification(self, queryset, name, value):
         return queryset.filter(classification="" if value == "none" else value)
+
+    def by_open_on(self, queryset, name, value):
+        # The same rule as the controlling figure "open at the reference date".
+        return queryset.filter(open_at_q(value)) if value else queryset
+
+    def by_reached_help(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(reached_help_q()) if value else queryset.exclude(reached_help_q())
+
+    def by_decided(self, queryset, name, value):
+        """Cases whose intake ended (the one change out of "intake") within the dates, as in controlling."""
+        if not value or (value.start is None and value.stop is None):
+            return queryset
+        days = {}
+        if value.start is not None:
+            days["changed_at__date__gte"] = value.start
+        if value.stop is not None:
+            days["changed_at__date__lte"] = value.stop
+        exits = StateChange.objects.filter(case=OuterRef("pk"), from_state=CaseState.INTAKE, **days)
+        return queryset.filter(Exists(exits))
 
     def by_intake_overdue(self, queryset, name, value):
         if value is None:

@@ -3,7 +3,17 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from juwe.models import AuditEvent, District, DistrictIndicator, Provider, SocialCenter, Team, User
+from juwe.models import (
+    AuditEvent,
+    District,
+    DistrictIndicator,
+    PrecarisationWeight,
+    Provider,
+    SocialCenter,
+    Team,
+    TeamPosts,
+    User,
+)
 from juwe.roles import Role
 
 
@@ -89,16 +99,9 @@ class SocialCenterAdmin(RoleAdmin):
     search_fields = ["name", "code"]
 
 
-@admin.register(Team)
-class TeamAdmin(RoleAdmin):
-    list_display = ["name", "code", "social_center"]
-    list_filter = ["social_center"]
-    search_fields = ["name", "code"]
-    list_select_related = ["social_center"]
+class AdminOnlyInline(admin.TabularInline):
+    """An inline the administrators keep (like the models it sits in)."""
 
-
-class IndicatorInline(admin.TabularInline):
-    model = DistrictIndicator
     extra = 0
 
     def has_view_permission(self, request, obj=None):
@@ -107,9 +110,49 @@ class IndicatorInline(admin.TabularInline):
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
+class TeamPostsInline(AdminOnlyInline):
+    model = TeamPosts
+
+
+@admin.register(Team)
+class TeamAdmin(RoleAdmin):
+    list_display = ["name", "code", "social_center"]
+    list_filter = ["social_center"]
+    search_fields = ["name", "code"]
+    list_select_related = ["social_center"]
+    inlines = [TeamPostsInline]
+
+
+@admin.register(TeamPosts)
+class TeamPostsAdmin(RoleAdmin):
+    """Full-time case managers per team and year: the staffing reference divides by them."""
+
+    list_display = ["team", "year", "case_manager_posts"]
+    list_filter = ["year", "team__social_center"]
+    search_fields = ["team__name"]
+    list_select_related = ["team"]
+
+
+@admin.register(PrecarisationWeight)
+class PrecarisationWeightAdmin(RoleAdmin):
+    """The weights of the socially weighted youth population, by band of the precarisation index."""
+
+    list_display = ["index_from", "index_to", "weight"]
+
+    @admin.display(description=_("up to (excluding)"))
+    def index_to(self, obj):
+        following = PrecarisationWeight.objects.filter(index_from__gt=obj.index_from).order_by("index_from").first()
+        return following.index_from if following else "–"
+
+
+class IndicatorInline(AdminOnlyInline):
+    model = DistrictIndicator
+
+
 @admin.register(District)
 class DistrictAdmin(RoleAdmin):
     list_display = ["name", "code", "team", "social_center"]
+    fields = ["name", "code", "team", "social_center", "description"]
     list_filter = ["social_center", "team"]
     search_fields = ["name", "code"]
     list_select_related = ["team", "social_center"]
@@ -118,7 +161,7 @@ class DistrictAdmin(RoleAdmin):
 
 @admin.register(DistrictIndicator)
 class DistrictIndicatorAdmin(RoleAdmin):
-    list_display = ["district", "year", "youth_population", "precarity_index", "district_type"]
+    list_display = ["district", "year", "youth_population", "precarity_index", "district_type", "staff_posts"]
     list_filter = ["year", "district_type", "district__social_center"]
     search_fields = ["district__name"]
     list_select_related = ["district"]

@@ -8,7 +8,9 @@ class JuweConfig(AppConfig):
 
     def ready(self) -> None:
         from juwe import navigation, signals  # noqa: F401  (signals: login/logout audit)
+        from juwe.controlling import access as _controlling  # noqa: F401  (perm juwe.view_controlling)
 
         navigation.register(navigation.NavItem(_("Worklist"), "home", "juwe.view_home", order=0))
+        navigation.register(navigation.NavItem(_("Controlling"), "controlling:dashboard", "juwe.view_controlling", order=70))
         navigation.register(navigation.NavItem(_("Districts"), "district_list", "juwe.view_district_profile", order=80))
         navigation.register(navigation.NavItem(_("Administration"), "admin:index", "juwe.administer", order=999))

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from juwe.lib.seeding import DEMO_PASSWORD, SeedContext
-from juwe.models import District, DistrictIndicator, DistrictType, Provider, SocialCenter, Team, User
+from juwe.models import District, DistrictIndicator, DistrictType, Provider, SocialCenter, Team, TeamPosts, User
 from juwe.roles import Role, ensure_role_groups
 
 # social centre -> team -> Stadtteil number, [Ortsteile]
@@ -52,7 +52,7 @@ ORGANISATION: dict[str, dict[str, list[tuple[int, list[str]]]]] = {
     },
 }
 
-# Districts known for high social burden get a high precarity index (district type C).
+# Districts known for high social burden get a high precarisation index (Stadtraumtyp C or D).
 BURDENED = {
     "Gröpelingen", "Ohlenhof", "Lindenhof", "Oslebshausen", "Tenever", "Neue Vahr Nord", "Neue Vahr Südost",
     "Lüssum-Bockhorn", "Kattenturm", "Mittelshuchting", "Sodenmatt", "Blockdiek", "Grohn", "Hemelingen",
@@ -128,6 +128,8 @@ def seed(ctx: SeedContext) -> None:
     with transaction.atomic():
         districts = _seed_org(ctx)
         _seed_indicators(ctx, districts)
+        _seed_descriptions(districts)
+        _seed_team_posts(ctx)
         _seed_providers(ctx)
     with transaction.atomic():
         _seed_users(ctx)
@@ -168,6 +170,9 @@ def _seed_indicators(ctx: SeedContext, districts: list[District]) -> None:
             "counselling_centres": rng.randint(0, 2), "after_school_care": rng.randint(0, 6),
             "kitas": rng.randint(2, 14), "schools": rng.randint(1, 8),
         }
+        # Full-time posts working in the district: more where the burden is higher.
+        quarters = round(youth / 1000 * (1.2 if district.name in BURDENED else 0.7) * 4)
+        staff = (Decimal(quarters) / 4).quantize(Decimal("0.01"))  # in quarter posts
         for offset in (3, 2, 1):
             if rng.random() < 0.3:
                 key = rng.choice(list(infrastructure))
@@ -186,11 +191,68 @@ def _seed_indicators(ctx: SeedContext, districts: list[District]) -> None:
                     precarity_index=index,
                     cases_ambulant=ambulant,
                     cases_residential=int(ambulant * rng.uniform(0.3, 0.6)),
-                    district_type=DistrictType.C if index > Decimal("0.4") else DistrictType.D if index > Decimal("-0.3") else DistrictType.E,
+                    district_type=district_type(index),
+                    staff_posts=max(staff + Decimal("0.25") * rng.choice((-1, 0, 0, 1)) * (3 - offset), Decimal("0.25")),
                     **infrastructure,
                 )
             )
     ctx.bulk(DistrictIndicator, rows, "Stadtteilkennzahlen")
+
+
+def district_type(index: Decimal) -> str:
+    """The demo's Stadtraumtyp by precarisation index, so that all five types occur."""
+    if index >= Decimal("0.6"):
+        return DistrictType.D
+    if index >= Decimal("0.3"):
+        return DistrictType.C
+    if index >= Decimal("-0.3"):
+        return DistrictType.E
+    if index >= Decimal("-0.6"):
+        return DistrictType.B
+    return DistrictType.A
+
+
+DESCRIPTIONS = {
+    DistrictType.A: "Ruhiges Wohngebiet mit Einfamilienhäusern und viel Grün. Wenige Familien brauchen Hilfe, "
+    "Angebote für Jugendliche liegen eher in den Nachbarstadtteilen.",
+    DistrictType.B: "Gewachsenes Quartier mit stabiler Nachbarschaft, Vereinen und guter Schulversorgung. "
+    "Der Bedarf entsteht vor allem bei Trennung und in Übergängen (Kita–Schule).",
+    DistrictType.C: "Stadtteil im Wandel: Neubau und Zuzug junger Familien neben alten Sozialwohnungen. "
+    "Die Angebote wachsen langsamer als die Zahl der Kinder.",
+    DistrictType.D: "Buntes Viertel mit vielen Sprachen, dichter Bebauung und hoher Armutsquote. Starke "
+    "Netzwerke aus Familienzentrum, Schulen und Moscheegemeinden; hoher Bedarf an früher Hilfe.",
+    DistrictType.E: "Unauffälliger Alltag: gemischte Bebauung, durchschnittliche Belastung. Die Familien "
+    "finden Hilfe meist in den Regelangeboten.",
+}
+
+
+def _seed_descriptions(districts: list[District]) -> None:
+    """A qualitative description per district, from its latest Stadtraumtyp (kept when already written)."""
+    latest = {
+        ind.district_id: ind.district_type
+        for ind in DistrictIndicator.objects.filter(district__in=districts)
+        .order_by("district_id", "-year")
+        .distinct("district_id")
+    }
+    changed = []
+    for district in districts:
+        if not district.description and district.pk in latest:
+            district.description = DESCRIPTIONS[latest[district.pk]]
+            changed.append(district)
+    District.objects.bulk_update(changed, ["description"])
+
+
+def _seed_team_posts(ctx: SeedContext) -> None:
+    """Full-time case managers per team for last year and this year (about 9 per team, as the staff)."""
+    rng = ctx.rng("posts")
+    this_year = timezone.localdate().year
+    rows = []
+    for team in Team.objects.order_by("code"):
+        posts = Decimal(rng.choice(("7.50", "8.00", "8.50", "8.75", "9.00", "9.50", "10.00", "10.50")))
+        rows.append(TeamPosts(team=team, year=this_year - 1, case_manager_posts=posts))
+        change = Decimal(rng.choice(("-0.50", "0", "0", "0.50", "1.00")))
+        rows.append(TeamPosts(team=team, year=this_year, case_manager_posts=posts + change))
+    ctx.bulk(TeamPosts, rows, "Vollzeitstellen je Team")
 
 
 def _seed_providers(ctx: SeedContext) -> None:

@@ -49,6 +49,11 @@ class District(models.Model):
     social_center = models.ForeignKey(
         SocialCenter, on_delete=models.PROTECT, related_name="districts", verbose_name=_("social centre")
     )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("The social-space analysis' qualitative description of the district, in a few sentences."),
+    )
 
     class Meta:
         verbose_name = _("district")
@@ -66,8 +71,17 @@ class District(models.Model):
 
 
 class DistrictType(models.TextChoices):
-    C = "C", _("C – in transition")
-    D = "D", _("D – mixed quarter")
+    """Stadtraumtyp A–E of the social-space analysis, with the city's names for the types.
+
+    C "Im Wandel" and D "Buntes Viertel" are the city's own names; A, B and E carry neutral names
+    until the analysis' wording is confirmed (E keeps the name it had before A and B existed).
+    The codes are stored, so renaming a type never touches the data.
+    """
+
+    A = "A", _("A – established residential area")
+    B = "B", _("B – stable middle")
+    C = "C", _("C – in change")
+    D = "D", _("D – colourful quarter")
     E = "E", _("E – unremarkable everyday")
 
 
@@ -80,10 +94,20 @@ class DistrictIndicator(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     youth_population = models.PositiveIntegerField(_("youth population 0–21"))
     youth_population_forecast = models.PositiveIntegerField(_("forecast youth population 0–21"))
-    precarity_index = models.DecimalField(_("precarity index"), max_digits=5, decimal_places=3)
+    # The analysis calls it Prekarisierungsindex; the column keeps its old name (no data moves).
+    precarity_index = models.DecimalField(_("precarisation index"), max_digits=5, decimal_places=3)
     cases_ambulant = models.PositiveIntegerField(_("ambulant cases"))
     cases_residential = models.PositiveIntegerField(_("residential cases"))
-    district_type = models.CharField(_("district type"), max_length=1, choices=DistrictType.choices)
+    district_type = models.CharField(_("social-space type"), max_length=1, choices=DistrictType.choices)
+    staff_posts = models.DecimalField(
+        _("staff (full-time posts)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Full-time equivalents of the youth office's staff working in the district that year."),
+    )
     youth_clubs = models.PositiveSmallIntegerField(_("open youth clubs"), default=0)
     school_social_work = models.PositiveSmallIntegerField(_("school social work"), default=0)
     counselling_centres = models.PositiveSmallIntegerField(_("counselling centres"), default=0)
@@ -99,6 +123,62 @@ class DistrictIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} {self.year}"
+
+
+class TeamPosts(models.Model):
+    """Full-time equivalents of case managers (Vollzeitstellen Fallmanagement) of a team in a year.
+
+    Maintained by the administration; the staffing reference divides cases and the socially
+    weighted youth population by it.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="posts", verbose_name=_("team"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    case_manager_posts = models.DecimalField(
+        _("full-time case managers"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("Full-time equivalents, e.g. 8.75."),
+    )
+
+    class Meta:
+        verbose_name = _("posts of a team")
+        verbose_name_plural = _("posts of the teams")
+        ordering = ["team", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "year"], name="team_posts_unique_per_year"),
+            models.CheckConstraint(condition=Q(case_manager_posts__gte=0), name="team_posts_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.year}"
+
+
+class PrecarisationWeight(models.Model):
+    """A band of the precarisation index and the weight its districts' youth population gets.
+
+    A band runs from `index_from` (inclusive) up to the next band's start; a district whose index
+    lies below the lowest band counts with weight 1. The migration seeds 1.00 / 1.25 / 1.50.
+    """
+
+    index_from = models.DecimalField(_("precarisation index from"), max_digits=5, decimal_places=3, unique=True)
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("Factor for the youth population under 21, e.g. 1.25."),
+    )
+
+    class Meta:
+        verbose_name = _("weight by precarisation index")
+        verbose_name_plural = _("weights by precarisation index")
+        ordering = ["index_from"]
+        constraints = [models.CheckConstraint(condition=Q(weight__gte=0), name="precarisation_weight_not_negative")]
+
+    def __str__(self) -> str:
+        return f"≥ {self.index_from}: {self.weight}"
 
 
 class Provider(models.Model):

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from juwe import views
+from juwe.controlling import district_views
 from juwe.forms import LoginForm
 
 urlpatterns = [
@@ -15,8 +16,10 @@ urlpatterns = [
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("passwort/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("passwort/geaendert/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("organisation/stadtteile/", views.district_list, name="district_list"),
-    path("organisation/stadtteile/<str:code>/", views.district_profile, name="district_profile"),
+    path("organisation/stadtteile/", district_views.district_list, name="district_list"),
+    # Before the profile's route: "vergleich" would otherwise be read as a district code.
+    path("organisation/stadtteile/vergleich/", district_views.district_compare, name="district_compare"),
+    path("organisation/stadtteile/<str:code>/", district_views.district_profile, name="district_profile"),
     path("steuerung/", include("juwe.controlling.urls")),
     path("netzwerke/", include("networks.urls")),
     path("faelle/", include("cases.urls")),

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,11 @@ def _providers(request):
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts, method="in_district")
+    # Several districts at once (a team or social centre), as the controlling dashboard links the list;
+    # hidden, so the form carries it along without another select.
+    districts = django_filters.ModelMultipleChoiceFilter(
+        label="", queryset=_districts, method="in_districts", widget=forms.MultipleHiddenInput
+    )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     provider = django_filters.ModelChoiceFilter(label=_("Provider"), queryset=_providers)
@@ -30,7 +36,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     class Meta:
         model = MicroProject
-        fields = ["q", "district", "category", "status", "provider", "year"]
+        fields = ["q", "district", "districts", "category", "status", "provider", "year"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(target_group__icontains=value))
@@ -38,6 +44,11 @@ class ProjectFilter(django_filters.FilterSet):
     def in_district(self, queryset, name, value):
         # A subquery, so the many-to-many filter cannot duplicate rows.
         return queryset.filter(pk__in=MicroProject.objects.filter(districts=value).values("pk"))
+
+    def in_districts(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=MicroProject.objects.filter(districts__in=value).values("pk"))
 
     def in_year(self, queryset, name, value):
         """Projects whose period touches the year."""

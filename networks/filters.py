@@ -18,6 +18,11 @@ class OfferSearchFilter(django_filters.FilterSet):
     age = django_filters.NumberFilter(
         label=_("Age of the child"), method="noop", widget=forms.NumberInput(attrs={"min": 0, "max": MAX_AGE})
     )
+    # Several districts at once (a team or social centre), as the controlling dashboard links the
+    # directory; hidden, so the form carries it along without another select.
+    districts = django_filters.ModelMultipleChoiceFilter(
+        label="", queryset=District.objects.order_by("name"), method="noop", widget=forms.MultipleHiddenInput
+    )
     topic = django_filters.ChoiceFilter(label=_("Topic"), choices=OfferTopic.choices, method="noop")
     low_threshold = django_filters.BooleanFilter(label=_("low-threshold"), widget=django_filters.widgets.BooleanWidget())
     free_of_charge = django_filters.BooleanFilter(label=_("free of charge"), widget=django_filters.widgets.BooleanWidget())
@@ -34,7 +39,7 @@ class OfferSearchFilter(django_filters.FilterSet):
 
     class Meta:
         model = Offer
-        fields = ["q", "district", "age", "topic", "low_threshold", "free_of_charge"]
+        fields = ["q", "district", "districts", "age", "topic", "low_threshold", "free_of_charge"]
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -46,13 +51,16 @@ class OfferSearchFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
         age = data.get("age")
+        district, districts = data.get("district"), list(data.get("districts") or [])
         queryset = offers_search(
             self.user,
-            district=data.get("district"),
+            district=district or districts or None,
             age=int(age) if age is not None else None,
             topic=data.get("topic") or None,
             text=data.get("q") or None,
         )
+        if district and districts:
+            queryset = queryset.filter(district__in=districts)
         return super().filter_queryset(queryset)
 
 

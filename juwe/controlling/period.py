@@ -20,6 +20,12 @@ def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def _shift_months(day: date, months: int) -> date:
+    """The same day of the month `months` later, at most the month's last day."""
+    year, month = _add_months(day.year, day.month, months)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
@@ -29,12 +35,16 @@ class Period:
     """From `start` to `end`, both inclusive; figures "at" a date are taken at `reference`.
 
     kind: "year", "quarter", "months" (whole months) or "days" (any range, e.g. from the CSV).
+    nominal_end: set when a running period is cut at today (`cut`): the end it would have had.
+    A cut period compares with the same stretch of the comparison periods (1 Jan–4 Dec against
+    1 Jan–4 Dec of last year), not with whole ones – otherwise every running year looks like a drop.
     """
 
     start: date
     end: date
     kind: str = "days"
     reference: date | None = None
+    nominal_end: date | None = None
 
     def __post_init__(self):
         if self.end < self.start:
@@ -60,6 +70,16 @@ class Period:
     def days(cls, start: date, end: date, reference: date | None = None) -> Period:
         return cls(start, end, "days", reference)
 
+    def cut(self, today: date) -> Period:
+        """The period up to `today` when it is still running (reference at the latest today)."""
+        if not self.start <= today < self.end:
+            return self
+        return Period(self.start, today, self.kind, min(self.reference, today), nominal_end=self.end)
+
+    @property
+    def is_cut(self) -> bool:
+        return self.nominal_end is not None and self.nominal_end != self.end
+
     # --- comparison ------------------------------------------------------------------------------
     @property
     def month_count(self) -> int:
@@ -67,6 +87,10 @@ class Period:
 
     def previous(self) -> Period:
         """The period of the same length just before (previous year, quarter, months or days)."""
+        if self.is_cut and self.kind in {"year", "quarter", "months"}:
+            whole = Period(self.start, self.nominal_end, self.kind).previous()
+            end = _shift_months(self.end, -whole.month_count)
+            return self._cut_like(whole, end, _shift_months(self.reference, -whole.month_count))
         offset = self.reference - self.end
         if self.kind in {"year", "quarter", "months"}:
             n = self.month_count
@@ -81,21 +105,34 @@ class Period:
 
     def year_before(self) -> Period:
         """The same period one year earlier."""
+        if self.is_cut:
+            whole = Period(self.start, self.nominal_end, self.kind).year_before()
+            return self._cut_like(whole, _shift_year(self.end, -1), _shift_year(self.reference, -1))
         end = _shift_year(self.end, -1)
         if self.kind in {"year", "quarter", "months"}:
             end = _month_end(end.year, end.month)
         return Period(_shift_year(self.start, -1), end, self.kind, _shift_year(self.reference, -1))
 
+    def _cut_like(self, whole: Period, end: date, reference: date) -> Period:
+        end = max(min(end, whole.end), whole.start)
+        return Period(whole.start, end, self.kind, max(min(reference, end), whole.start), nominal_end=whole.end)
+
     # --- display ---------------------------------------------------------------------------------
     @property
     def label(self) -> str:
+        if self.is_cut:
+            return _("%(period)s up to %(day)s") % {"period": self._whole_label(), "day": f"{self.end:%d.%m.%Y}"}
+        return self._whole_label()
+
+    def _whole_label(self) -> str:
+        end = self.nominal_end or self.end
         if self.kind == "year":
             return str(self.start.year)
         if self.kind == "quarter":
             return _("Q%(q)s %(year)s") % {"q": (self.start.month - 1) // 3 + 1, "year": self.start.year}
         if self.kind == "months":
-            return f"{self.start:%m/%Y}–{self.end:%m/%Y}"
-        return f"{self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
+            return f"{self.start:%m/%Y}–{end:%m/%Y}"
+        return f"{self.start:%d.%m.%Y}–{end:%d.%m.%Y}"
 
     def __contains__(self, day: date) -> bool:
         return self.start <= day <= self.end

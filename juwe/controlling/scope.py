@@ -33,7 +33,7 @@ class Subject(models.TextChoices):
 
     CASES = "cases", gettext_lazy("Cases")
     HELP = "help", gettext_lazy("Help")
-    MONEY = "money", gettext_lazy("Money")
+    MONEY = "money", gettext_lazy("Finances")
     PREVENTION = "prevention", gettext_lazy("Prevention")
     PROTECTION = "protection", gettext_lazy("Child protection")
     STAFFING = "staffing", gettext_lazy("Staffing")
@@ -83,7 +83,9 @@ class Scope:
     def label(self) -> str:
         if self.level == Level.OFFICE:
             return _("Whole youth office")
-        return f"{Level(self.level).label} {self.obj}"
+        if self.level == Level.DISTRICT:
+            return _("District %(name)s") % {"name": self.obj}
+        return str(self.obj)  # teams and social centres carry their kind in their name
 
     @property
     def object_id(self) -> int | None:
