@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +9,13 @@ class JuweConfig(AppConfig):
     def ready(self) -> None:
         from juwe import navigation, signals  # noqa: F401  (signals: login/logout audit)
         from juwe.controlling import access as _controlling  # noqa: F401  (perm juwe.view_controlling)
+        from juwe.controlling import sections as controlling_sections
+        from juwe.controlling import snapshots
+
+        snapshots.connect_invalidation(
+            [model for label in controlling_sections.SOURCE_APPS for model in apps.get_app_config(label).get_models()]
+            + [apps.get_model("juwe", name) for name in controlling_sections.SOURCE_CORE_MODELS]
+        )
 
         navigation.register(navigation.NavItem(_("Worklist"), "home", "juwe.view_home", order=0))
         navigation.register(navigation.NavItem(_("Controlling"), "controlling:dashboard", "juwe.view_controlling", order=70))

@@ -311,3 +311,25 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.name}"
+
+
+class FigureSnapshot(models.Model):
+    """A computed controlling section, kept so leadership's pages do not aggregate on every view.
+
+    Written and read only by juwe.controlling.snapshots: the key names subject, scope, period, day,
+    language and the viewer's roles (links depend on them); figures only, never personal data.
+    Emptied when the records behind the figures change, and older than the configured age it is
+    computed afresh; `refresh_controlling` fills it ahead (e.g. every night).
+    """
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    payload = models.JSONField(_("figures"))
+    computed_at = models.DateTimeField(_("computed at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("figure snapshot")
+        verbose_name_plural = _("figure snapshots")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]} {self.computed_at:%Y-%m-%d %H:%M}"

@@ -220,3 +220,6 @@ JUWE_NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 # Controlling: the expected growth of youth-help costs per year (per cent), against which the
 # dashboard reads the actual growth ("+2,6 % statt +4,0 %"); Bremen planned +4.0 %.
 JUWE_EXPECTED_COST_TREND = Decimal(env.str("JUWE_EXPECTED_COST_TREND", default="4.0"))
+# Controlling: how long a computed section may be shown from the summary table (seconds; 0: always
+# compute). Changes of the records empty it anyway; the page shows the age of its figures.
+JUWE_CONTROLLING_MAX_AGE = env.int("JUWE_CONTROLLING_MAX_AGE", default=900)

@@ -19,6 +19,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def controlling_computes_afresh(settings):
+    """Tests see the figures of their own rows: the summary table of controlling is off unless a test
+    switches it on (tests/controlling/test_snapshots.py)."""
+    settings.JUWE_CONTROLLING_MAX_AGE = 0
+
+
 @pytest.fixture
 def org(db):
     center_a = SocialCenterFactory(code="sz-a", name="Sozialzentrum West")

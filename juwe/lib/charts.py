@@ -36,6 +36,15 @@ def category_label(category) -> str:
     return str(category)
 
 
+def axis_labels(categories) -> list[str]:
+    """The x-axis labels: months of one year by name only ("Jan"), across years with a short year
+    ("Jan 26"); other categories as they are, shortened to 22 characters."""
+    if categories and all(isinstance(c, date) for c in categories):
+        one_year = len({c.year for c in categories}) == 1
+        return [formats.date_format(c, "M" if one_year else "M y") for c in categories]
+    return [label if len(label) <= 22 else label[:21] + "…" for label in map(str, categories)]
+
+
 def format_value(value, unit: str = "") -> str:
     """A value with German (active language) separators, "–" for none, strings kept ("< 5")."""
     if value is None:
@@ -97,11 +106,15 @@ def render_svg(chart, chart_id: str | None = None, width: int = WIDTH) -> SafeSt
     def y(value) -> float:
         return TOP + plot_h - float((Decimal(value) - low) / (high - low)) * plot_h
 
+    labels = axis_labels(chart.categories)
+    slanted = any(len(label) * 6.2 > slot for label in labels)
+    height = HEIGHT + (70 if slanted else 0)  # room below the plot for slanted labels
+
     parts = [
         format_html(
             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="{}" height="{}" role="img" '
             'aria-labelledby="{}-title" class="chart chart-{}">',
-            WIDTH, HEIGHT, width, round(width * HEIGHT / WIDTH), chart_id, chart.kind,
+            WIDTH, height, width, round(width * height / WIDTH), chart_id, chart.kind,
         ),
         format_html('<title id="{}-title">{}</title>', chart_id, chart.title),
     ]
@@ -111,11 +124,21 @@ def render_svg(chart, chart_id: str | None = None, width: int = WIDTH) -> SafeSt
         '<text class="tick" x="{}" y="{}" font-size="11" text-anchor="end" fill="#505a64">{}</text>',
         ((LEFT, _f(y(t)), WIDTH - RIGHT, _f(y(t)), LEFT - 6, _f(y(t) + 4), format_value(t, chart.unit)) for t in ticks),
     ))
-    parts.append(format_html_join(
-        "",
-        '<text class="category" x="{}" y="{}" font-size="11" text-anchor="middle" fill="#505a64">{}</text>',
-        ((_f(LEFT + slot * (i + 0.5)), HEIGHT - BOTTOM + 16, category_label(c)) for i, c in enumerate(chart.categories)),
-    ))
+    if slanted:
+        # Too long to stand side by side: slanted, anchored at their end under the slot.
+        parts.append(format_html_join(
+            "",
+            '<text class="category" x="{}" y="{}" font-size="10" text-anchor="end" fill="#505a64" '
+            'transform="rotate(-30 {} {})">{}</text>',
+            ((x, HEIGHT - BOTTOM + 12, x, HEIGHT - BOTTOM + 12, label)
+             for i, label in enumerate(labels) for x in [_f(LEFT + slot * (i + 0.5))]),
+        ))
+    else:
+        parts.append(format_html_join(
+            "",
+            '<text class="category" x="{}" y="{}" font-size="11" text-anchor="middle" fill="#505a64">{}</text>',
+            ((_f(LEFT + slot * (i + 0.5)), HEIGHT - BOTTOM + 16, label) for i, label in enumerate(labels)),
+        ))
     if chart.kind == "line":
         parts.append(_lines(chart, slot, y))
     else:

@@ -132,7 +132,7 @@ def test_area_table_with_total_row(office):
 def test_month_chart_against_the_year_before(office):
     chart = _section(office).charts[0]
     assert chart.key == "kosten_monate" and chart.kind == "line"
-    assert chart.categories[0] == "01/2025" and chart.categories[-1] == "12/2025"
+    assert chart.categories[0] == date(2025, 1, 1) and chart.categories[-1] == date(2025, 12, 1)
     (label, now), (label_before, before) = chart.series
     assert (label, label_before) == ("2025", "2024")
     z = D("0.00")

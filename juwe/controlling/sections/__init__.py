@@ -15,4 +15,17 @@ MODULES = {
 
 
 def compute(subject: str, ctx):
+    """The section, from the summary table when it is fresh (juwe.controlling.snapshots)."""
+    from juwe.controlling import snapshots
+
+    return snapshots.cached(subject, ctx, import_module(MODULES[subject]).compute)
+
+
+def compute_fresh(subject: str, ctx):
+    """The section aggregated now, bypassing the summary table."""
     return import_module(MODULES[subject]).compute(ctx)
+
+
+# The records behind the figures: a change of any of them empties the summary table.
+SOURCE_APPS = ("cases", "networks", "microprojects", "budgets")
+SOURCE_CORE_MODELS = ("District", "DistrictIndicator", "Team", "TeamPosts", "PrecarisationWeight")

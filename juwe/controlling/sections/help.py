@@ -157,7 +157,9 @@ def compute(ctx: Context) -> Section:
         key="hilfen_arten",
         title=_("Running helps by type"),
         kind="bar",
-        categories=[str(labels[t]) for t in chart_types],
+        # Short axis labels ("§ 27(2)", "§ 31", …); the table above names the types in full.
+        categories=[_("District") if t == HelpType.DISTRICT else "§ " + t.replace("_", "(") + (")" if "_" in t else "")
+                    for t in chart_types],
         series=[(_("Running helps"), [by_type.get(t, 0) for t in chart_types])],
         unit=_("helps"),
     )

@@ -147,7 +147,7 @@ def _month_chart(period, before, now: metrics.Booked, last: metrics.Booked) -> C
     previous = [to_money(last.months.get((youth, m.replace(year=m.year - 1)), ZERO)) for m in months]
     return Chart(
         key="kosten_monate", title=_("Costs booked per month"), kind="line",
-        categories=[f"{m:%m/%Y}" for m in months],
+        categories=list(months),
         series=[(period.label, current), (before.label, previous)], unit="€",
     )
 

@@ -31,7 +31,7 @@ def compute(ctx) -> Section:
     scope, period = ctx.scope, ctx.period
     ids = scope.district_ids
     year = period.end.year
-    districts = list(scope.districts().order_by("name").values_list("id", "name"))
+    districts = _row_groups(scope)
 
     counts = mp_metrics.project_counts(ids, period.start, period.end)
     frame = mp_metrics.frame_figures(ids, year)
@@ -127,17 +127,32 @@ def compute(ctx) -> Section:
     )
 
 
-def _category_table(counts, districts) -> Table:
-    """Districts as rows (bounded by the scope), categories as columns: the page stays narrow."""
+def _row_groups(scope) -> list[tuple[str, str, tuple[int, ...]]]:
+    """The rows of the prevention tables: (key, label, district ids) – the districts of a team or
+    district scope, the teams of a social centre or the office (85 district rows would bury the page)."""
+    districts = scope.districts().select_related("team").order_by("team__name", "name")
+    if scope.level in (Level.TEAM, Level.DISTRICT):
+        return [(str(d.pk), d.name, (d.pk,)) for d in districts]
+    teams: dict[int, tuple[str, list[int]]] = {}
+    for d in districts:
+        teams.setdefault(d.team_id, (d.team.name, []))[1].append(d.pk)
+    return [(f"team{pk}", name, tuple(ids)) for pk, (name, ids) in teams.items()]
+
+
+def _by_team(groups) -> bool:
+    return bool(groups) and groups[0][0].startswith("team")
+
+
+def _category_table(counts, groups) -> Table:
+    """Districts (or teams) as rows, categories as columns: the page stays narrow."""
     rows = []
-    for pk, name in districts:
+    for key, name, ids in groups:
+        by_category = {c: sum(counts.by_district.get((pk, c), 0) for pk in ids) for c in Category.values}
         cells = [
-            Figure(f"mikroprojekte.{category}.{pk}", str(label), counts.by_district.get((pk, category), 0))
+            Figure(f"mikroprojekte.{category}.{key}", str(label), by_category[category])
             for category, label in Category.choices
         ]
-        cells.append(
-            Figure(f"mikroprojekte.total.{pk}", _("Total"), sum(counts.by_district.get((pk, c), 0) for c in Category.values))
-        )
+        cells.append(Figure(f"mikroprojekte.total.{key}", _("Total"), sum(by_category.values())))
         rows.append((name, cells))
     totals = [
         Figure(f"mikroprojekte.{category}.total", str(label), counts.by_category.get(category, 0))
@@ -147,7 +162,7 @@ def _category_table(counts, districts) -> Table:
     rows.append((_("Total"), totals))
     return Table(
         key="mikroprojekte_kategorien",
-        title=_("Micro-projects by district and category"),
+        title=_("Micro-projects by team and category") if _by_team(groups) else _("Micro-projects by district and category"),
         columns=[str(label) for label in Category.labels] + [_("Total")],
         rows=rows,
         total_row=True,
@@ -155,15 +170,19 @@ def _category_table(counts, districts) -> Table:
     )
 
 
-def _coverage_table(coverage, districts) -> Table:
+def _coverage_table(coverage, groups) -> Table:
     rows = []
-    for pk, name in districts:
-        cells = [Figure(f"netzwerk_abdeckung.{pk}.{c.code}", c.name, coverage.count(pk, c.pk)) for c in coverage.cohorts]
-        cells.append(Figure(f"netzwerk_abdeckung.{pk}.gaps", _("Gaps"), coverage.gaps(pk)))
+    for key, name, ids in groups:
+        cells = [
+            Figure(f"netzwerk_abdeckung.{key}.{c.code}", c.name, sum(coverage.count(pk, c.pk) for pk in ids))
+            for c in coverage.cohorts
+        ]
+        cells.append(Figure(f"netzwerk_abdeckung.{key}.gaps", _("Gaps"), sum(coverage.gaps(pk) for pk in ids)))
         rows.append((name, cells))
     return Table(
         key="netzwerk_abdeckung",
-        title=_("Network coverage by district and age cohort"),
+        title=(_("Network coverage by team and age cohort") if _by_team(groups)
+               else _("Network coverage by district and age cohort")),
         columns=[c.name for c in coverage.cohorts] + [_("Gaps")],
         rows=rows,
         note=_("Active networks per district and age cohort; 0 is a gap."),
