@@ -1,14 +1,18 @@
 """Demo budgets: every demo district has a youth-help and an integration-help budget for the last
-two years and this one; five large districts carry budgets of 0.5–3.0 million EUR as in
-Nordfriesland. Each budget has its instalments and a year of cost entries in all categories; the
-past years are settled (final), one deficit is covered from the equalisation pot.
-Volumes of cost entries × scale.
+two years and this one, planned from the district's helps (what last year's approved contracts cost
+when invoiced on their cases, plus the lead provider's flat part), growing 2.6 % a year. Each budget
+has its instalments and its cost entries up to yesterday; the past years are settled (final), one
+deficit is covered from the equalisation pot.
 
-Costs on a case keep § 36a SGB VIII as a booking does (budgets.legal_basis): they are booked only
-inside an approved contract of the case or a taking into care (§ 42), dated on a service day in its
-period, linked to it, in a category that fits its help and the budget's area; without such help
-in the month the cost has no case. A handful of exceptions (costs before a contract began, with
-economic youth aid's reason) fill the exceptions page.
+Most case costs are booked on their cases, keeping § 36a SGB VIII as a booking does
+(budgets.legal_basis): per month of an approved contract its monthly cost (pro rata in the first and
+last month), dated on a service day inside the approval, linked to it, in the category that fits
+the help (§ 34 residential, § 33 foster money, other helps invoices of a provider other than the
+lead provider – the lead provider's own help is paid through its personnel costs); emergency
+placements on their taking into care (§ 42); some material costs. The rest of a year's costs are
+flat payments, so that the year ends near its budget. A handful of exceptions (costs before a
+contract began, with economic youth aid's reason) fill the exceptions page. Volumes follow the
+helps (and so --scale); flat entries × scale.
 
 Micro-projects are not booked here: they are paid out of the district's prevention frame
 (microprojects.demo seeds those payments); case-independent work is the lead provider's own."""
@@ -37,19 +41,6 @@ FEATURED = {
     "Vegesack": Decimal("1100000"),
     "Findorff-Bürgerweide": Decimal("500000"),
 }
-# Share of each category in a year's costs (youth help); integration help has more case costs.
-SHARES = {
-    Area.YOUTH_HELP: {
-        CostCategory.ADVANCE_DEDUCTIONS: 7, CostCategory.PERSONNEL: 30, CostCategory.OVERHEAD: 8,
-        CostCategory.EXTERNAL_INVOICES: 25, CostCategory.RESIDENTIAL: 20, CostCategory.CASE_INDEPENDENT: 5,
-        CostCategory.CASE_MATERIAL: 5,
-    },
-    Area.INTEGRATION_HELP: {
-        CostCategory.ADVANCE_DEDUCTIONS: 3, CostCategory.PERSONNEL: 25, CostCategory.OVERHEAD: 6,
-        CostCategory.EXTERNAL_INVOICES: 40, CostCategory.RESIDENTIAL: 12, CostCategory.CASE_INDEPENDENT: 4,
-        CostCategory.CASE_MATERIAL: 10,
-    },
-}
 NOTES = {
     CostCategory.ADVANCE_DEDUCTIONS: "Vorwegabzug Pflegekinder (Pflegegeld)",
     CostCategory.PERSONNEL: "Personalkosten Fachkraft {name}",
@@ -63,6 +54,20 @@ STAFF = ["A. Janssen", "B. Ahrens", "C. Dierks", "D. Peters", "E. Yıldız", "F.
 AREA_CODE = {Area.YOUTH_HELP: "JH", Area.INTEGRATION_HELP: "EGH"}
 
 
+# The flat payments (not booked on a case): the lead provider's personnel and overhead, its work
+# in the district, foster money of long-term foster children, invoices paid as lump sums.
+FLAT_SHARES = {
+    CostCategory.PERSONNEL: 30, CostCategory.OVERHEAD: 8, CostCategory.CASE_INDEPENDENT: 5,
+    CostCategory.ADVANCE_DEDUCTIONS: 4, CostCategory.EXTERNAL_INVOICES: 5, CostCategory.CASE_MATERIAL: 2,
+}
+CASE_PART = Decimal("0.55")  # the budget planned for the helps booked on cases; the rest is flat
+MIN_FLAT_PART = Decimal("0.2")  # of a year's costs, at least (the lead provider's staff is paid anyway)
+FLOOR = {Area.YOUTH_HELP: Decimal("80000"), Area.INTEGRATION_HELP: Decimal("20000")}  # a district's least budget
+GROWTH = Decimal("1.026")  # budgets grew about 2.6 % a year (Bremen's cost growth)
+CARE_PER_DAY = 185  # EUR per day in an emergency placement (§ 42)
+MATERIAL_SHARE = 0.15  # of the months of a help with material costs on the case besides the invoice
+
+
 def seed(ctx: SeedContext) -> None:
     today = timezone.localdate()
     years = [today.year - 2, today.year - 1, today.year]
@@ -70,36 +75,85 @@ def seed(ctx: SeedContext) -> None:
     lead = User.objects.filter(username="leitung").first()
     if wjh is None or lead is None:
         return
+    bases = _decided_help_by_district()
     with transaction.atomic():
-        budgets = _seed_budgets(ctx, years)
+        budgets = _seed_budgets(ctx, years, bases)
         _seed_instalments(ctx, budgets, today)
     with transaction.atomic():
-        _seed_entries(ctx, budgets, today, wjh)
+        _seed_entries(ctx, budgets, today, wjh, bases)
         _seed_exceptions(ctx, budgets, today, wjh)
     with transaction.atomic():
         _seed_settlements(ctx, budgets, today, wjh, lead)
 
 
-def _amount(ctx: SeedContext, district: District, area: str, year: int, this_year: int) -> Decimal:
+def _invoice_category(basis, lead_provider_id: int | None) -> str | None:
+    """The category a contract's monthly cost is invoiced under in a budget held by `lead_provider_id`
+    (None: the lead provider's own help, paid through its personnel costs, not invoiced per case)."""
+    from cases.models import HelpType
+
+    if basis.help_type == HelpType.RESIDENTIAL:
+        return CostCategory.RESIDENTIAL
+    if basis.help_type == HelpType.FOSTER_CARE:
+        return CostCategory.ADVANCE_DEDUCTIONS  # foster money
+    if basis.help_type == HelpType.DISTRICT:
+        return CostCategory.CASE_MATERIAL
+    if basis.provider_id is not None and basis.provider_id != lead_provider_id:
+        return CostCategory.EXTERNAL_INVOICES
+    return None
+
+
+def _months_of(basis, year: int, until: date):
+    """(month, first covered day, last covered day, days in month) of `basis` in `year`, up to `until`."""
+    for month in range(1, 13):
+        first, days = date(year, month, 1), monthrange(year, month)[1]
+        last = date(year, month, days)
+        if first > until:
+            return
+        start, end = max(basis.start, first), min(basis.end, last, until)
+        if start <= end:
+            yield month, start, end, days
+
+
+def _case_costs(bases, costs: dict[int, Decimal], area: str, lead_provider_id, year: int) -> Decimal:
+    """What the contracts of a district cost in `year` when invoiced on their cases (the plan of its budget)."""
+    from budgets import legal_basis
+    from cases.contracts import TakingIntoCare
+
+    total = Decimal("0")
+    for _case_id, _ref, basis in bases:
+        if isinstance(basis, TakingIntoCare) or legal_basis.basis_area(basis) != area:
+            continue
+        if _invoice_category(basis, lead_provider_id) is None:
+            continue
+        for _m, start, end, days in _months_of(basis, year, date(year, 12, 31)):
+            total += costs.get(basis.pk, Decimal("0")) * ((end - start).days + 1) / days
+    return total
+
+
+def _amount(ctx: SeedContext, district: District, area: str, year: int, this_year: int, planned: Decimal) -> Decimal:
+    """The budget of a year: what last year's helps booked on cases cost, plus the flat part, grown
+    by GROWTH a year – so budgets fit the district's helps (and --scale); a little noise per district."""
     rng = ctx.rng(f"budget-amount-{district.code}-{area}")
-    base = FEATURED.get(district.name) or Decimal(rng.randrange(150, 900)) * 1000
-    if area == Area.INTEGRATION_HELP:
-        base = (base * Decimal("0.22")).quantize(Decimal("1000"))
-    # Budgets grew about 2.6 % a year (Bremen's cost growth).
-    return to_money(base * (Decimal("1.026") ** (year - this_year)))
+    base = (planned / CASE_PART + FLOOR[area]) * Decimal(rng.randint(96, 106)) / 100
+    base = base.quantize(Decimal("1000"))
+    return to_money(base * (GROWTH ** (year - this_year + 1)))
 
 
-def _seed_budgets(ctx: SeedContext, years: list[int]) -> list[Budget]:
+def _seed_budgets(ctx: SeedContext, years: list[int], bases) -> list[Budget]:
+    from cases.models import Contract
+
+    costs = dict(Contract.objects.filter(approved_at__isnull=False).values_list("id", "monthly_cost"))
     objs = []
     districts = District.objects.prefetch_related("lead_providers").order_by("code")
     for district in districts:
         leads = list(district.lead_providers.all())
         if not leads:
             continue
-        for year in years:
-            for area in Area.values:
+        for area in Area.values:
+            planned = _case_costs(bases.get(district.pk, []), costs, area, leads[0].pk, years[-1] - 1)
+            for year in years:
                 objs.append(Budget(district=district, year=year, area=area, provider=leads[0],
-                                   amount=_amount(ctx, district, area, year, years[-1])))
+                                   amount=_amount(ctx, district, area, year, years[-1], planned)))
     ctx.bulk(Budget, objs, "Budgets")
     return list(Budget.objects.filter(year__in=years).select_related("district", "provider"))
 
@@ -128,116 +182,110 @@ def _decided_help_by_district() -> dict[int, list[tuple[int, str, object]]]:
     return result
 
 
-def _seed_entries(ctx: SeedContext, budgets: list[Budget], today: date, wjh: User) -> None:
+def _seed_entries(ctx: SeedContext, budgets: list[Budget], today: date, wjh: User, bases) -> None:
+    from cases.models import Contract
+
     final = set(Settlement.objects.filter(status=Settlement.Status.FINAL).values_list("budget_id", flat=True))
     others = list(Provider.objects.exclude(lead_districts__isnull=False).order_by("name"))
     foster = Provider.objects.filter(name__startswith="Pflegekinderdienst").first()
-    cases_by_district = _decided_help_by_district()
+    costs = dict(Contract.objects.filter(approved_at__isnull=False).values_list("id", "monthly_cost"))
     objs = []
     for b in budgets:
         if b.pk in final:
             continue  # a finalized budget takes no bookings (the database refuses them)
-        objs.extend(_entries_for(ctx, b, today, wjh, others, foster, cases_by_district.get(b.district_id, [])))
+        objs.extend(_entries_for(ctx, b, today, wjh, others, foster, bases.get(b.district_id, []), costs))
     ctx.bulk(CostEntry, objs, "Ist-Kosten")
 
 
-def _entries_for(ctx, b: Budget, today: date, wjh, others, foster, bases) -> list[CostEntry]:
-    case_links = _CaseLinks(b, bases)
+def _entries_for(ctx, b: Budget, today: date, wjh, others, foster, bases, costs) -> list[CostEntry]:
+    """A budget year's bookings up to yesterday: the helps on their cases (the monthly cost of each
+    approved contract per month of help, emergency placements on their taking into care), the rest
+    flat – together about the budget (most districts a little below it, some above)."""
+    if b.year > today.year:
+        return []
     rng = ctx.rng(f"entries-{b.district.code}-{b.year}-{b.area}")
-    months = 12 if b.year < today.year else today.month - 1 if b.year == today.year else 0
-    # Most districts stay within budget, some overrun (the pot covers their deficit).
-    pace = Decimal(rng.choice(["0.86", "0.90", "0.93", "0.95", "0.97", "1.04"]))
-    yearly = b.amount * pace
-    per_month = (10 if b.district.name in FEATURED else 2) * ctx.scale
-    entries, seq = [], 0
-    for month in range(1, months + 1):
-        for n in range(per_month):
-            category = rng.choices(list(SHARES[b.area]), weights=list(SHARES[b.area].values()))[0]
-            seq += 1
-            # each entry's expected value: yearly / (12 × per_month), spread ±35 %
-            amount = to_money(yearly / (12 * per_month) * Decimal(rng.randint(65, 135)) / 100)
+    until = min(date(b.year, 12, 31), today - timedelta(days=1))
+    seq = 0
+
+    def entry(**fields) -> CostEntry:
+        nonlocal seq
+        seq += 1
+        return CostEntry(budget=b, created_by=wjh, invoice_number=f"{b.district.code}-{b.year}-{AREA_CODE[b.area]}-{seq:05d}",
+                         **fields)
+
+    entries = _case_entries(rng, b, until, bases, costs, others, entry)
+    on_cases = sum((e.amount for e in entries), Decimal("0"))
+    # The flat part: what is left of the year's costs, at least MIN_FLAT_PART of them.
+    pace = Decimal(rng.choice(["0.90", "0.93", "0.95", "0.96", "0.97", "0.99", "1.03"]))
+    elapsed = Decimal((until - date(b.year, 1, 1)).days + 1) / (366 if b.year % 4 == 0 else 365)
+    yearly = b.amount * pace * elapsed
+    flat = max(yearly - on_cases, yearly * MIN_FLAT_PART)
+    per_month = (3 if b.district.name in FEATURED else 1) * ctx.scale
+    months = until.month
+    # A month under way gets its part so far (as many days as have passed), booked on those days.
+    parts = [Decimal(1)] * (months - 1) + [Decimal(until.day) / monthrange(b.year, months)[1]]
+    categories = list(FLAT_SHARES)
+    weights = list(FLAT_SHARES.values())
+    for month, part in enumerate(parts, start=1):
+        last_day = min(until.day, 28) if month == until.month and part < 1 else 28
+        for _n in range(per_month):
+            category = rng.choices(categories, weights=weights)[0]
+            amount = to_money(flat * part / (sum(parts) * per_month) * Decimal(rng.randint(70, 130)) / 100)
             provider = b.provider
-            if category in (CostCategory.EXTERNAL_INVOICES, CostCategory.RESIDENTIAL) and others:
+            if category == CostCategory.EXTERNAL_INVOICES and others:
                 provider = rng.choice(others)
             elif category == CostCategory.ADVANCE_DEDUCTIONS and foster:
                 provider = foster
-            entry = CostEntry(
-                budget=b, booking_date=date(b.year, month, rng.randint(1, 28)), category=category, amount=amount,
-                provider=provider, created_by=wjh,
-                invoice_number=f"{b.district.code}-{b.year}-{AREA_CODE[b.area]}-{seq:05d}",
-                note=NOTES[category].format(name=rng.choice(STAFF)),
-            )
-            case_links.link(rng, entry, month, others)
-            entries.append(entry)
+            entries.append(entry(booking_date=date(b.year, month, rng.randint(1, last_day)), category=category,
+                                 amount=amount, provider=provider, note=NOTES[category].format(name=rng.choice(STAFF))))
     return entries
 
 
-# A cost on a case only inside the legal basis of the case (§ 36a SGB VIII, budgets.legal_basis).
-CASE_LINKED = (CostCategory.EXTERNAL_INVOICES, CostCategory.CASE_MATERIAL, CostCategory.RESIDENTIAL,
-               CostCategory.ADVANCE_DEDUCTIONS)
-CARE_SHARE = 0.2  # of the case costs in a month with a taking into care, the part booked on it
-CARE_NOTES = {
-    CostCategory.ADVANCE_DEDUCTIONS: "Bereitschaftspflege nach Inobhutnahme (§ 42)",
-    CostCategory.RESIDENTIAL: "Inobhutnahmestelle (§ 42), Entgelt",
-    CostCategory.EXTERNAL_INVOICES: "Kinder- und Jugendnotdienst (§ 42), Rechnung",
-    CostCategory.CASE_MATERIAL: "Erstausstattung nach Inobhutnahme (§ 42)",
+def _case_entries(rng, b: Budget, until: date, bases, costs, others, entry) -> list[CostEntry]:
+    """The costs of the district's decided help booked on their cases (§ 36a: inside the approval,
+    in a category that fits the help and the budget's area), per month of help up to `until`."""
+    from budgets import legal_basis
+    from cases.contracts import TakingIntoCare
+
+    entries = []
+    for case_id, _ref, basis in bases:
+        if legal_basis.basis_area(basis) != b.area:
+            continue
+        care = isinstance(basis, TakingIntoCare)
+        category = CostCategory.RESIDENTIAL if care else _invoice_category(basis, b.provider_id)
+        for month, start, end, days in _months_of(basis, b.year, until):
+            booked = start + timedelta(days=rng.randint(0, (end - start).days))
+            booked = max(booked, end) if end.day == days else booked  # a whole month: invoiced at its end
+            covered = (end - start).days + 1
+            if care:
+                entries.append(entry(booking_date=min(booked, until), service_date=start, category=category,
+                                     amount=to_money(Decimal(CARE_PER_DAY * covered)), case_id=case_id,
+                                     protection_id=basis.pk, note=CARE_NOTES[category],
+                                     provider=rng.choice(others) if others else b.provider))
+                continue
+            if category is not None and costs.get(basis.pk):
+                amount = to_money(costs[basis.pk] * covered / days)
+                provider_id = basis.provider_id if category != CostCategory.CASE_MATERIAL else b.provider_id
+                entries.append(entry(booking_date=min(booked, until), service_date=start, category=category,
+                                     amount=amount, case_id=case_id, contract_id=basis.pk, provider_id=provider_id,
+                                     note=CONTRACT_NOTES[category].format(month=f"{month:02d}/{b.year}")))
+            if rng.random() < MATERIAL_SHARE:
+                entries.append(entry(booking_date=min(booked, until), service_date=start,
+                                     category=CostCategory.CASE_MATERIAL, amount=to_money(Decimal(rng.randrange(40, 400, 5))),
+                                     case_id=case_id, contract_id=basis.pk, provider_id=b.provider_id,
+                                     note=NOTES[CostCategory.CASE_MATERIAL]))
+    return entries
+
+
+CONTRACT_NOTES = {
+    CostCategory.RESIDENTIAL: "Wohngruppe (HÜTN), Entgelt {month}",
+    CostCategory.ADVANCE_DEDUCTIONS: "Pflegegeld Vollzeitpflege {month}",
+    CostCategory.EXTERNAL_INVOICES: "Rechnung des Trägers für die Hilfe, {month}",
+    CostCategory.CASE_MATERIAL: "Hilfe im Sozialraum: Sachkosten {month}",
 }
-
-
-class _CaseLinks:
-    """The decided help of a budget's district, by month and category: which cases a cost of that
-    month and category may be booked on. The same rules as a booking (legal_basis)."""
-
-    def __init__(self, budget: Budget, bases: list[tuple[int, str, object]]):
-        from budgets import legal_basis
-
-        self.budget = budget
-        self.bases = [(case_id, basis, legal_basis.fitting_categories(basis, budget.provider_id))
-                      for case_id, _ref, basis in bases if legal_basis.basis_area(basis) == budget.area]
-        self.cache: dict[tuple[int, str], list] = {}
-
-    def candidates(self, month: int, category: str) -> list:
-        key = (month, category)
-        if key not in self.cache:
-            first = date(self.budget.year, month, 1)
-            last = date(self.budget.year, month, monthrange(self.budget.year, month)[1])
-            self.cache[key] = [(case_id, basis, max(basis.start, first), min(basis.end, last))
-                               for case_id, basis, fits in self.bases
-                               if category in fits and basis.start <= last and basis.end >= first]
-        return self.cache[key]
-
-    def link(self, rng, entry: CostEntry, month: int, others: list[Provider]) -> None:
-        """Put `entry` on a case whose decided help covers a day of the month and fits its category,
-        dated inside that help; leave it without a case when there is none."""
-        from cases.contracts import TakingIntoCare
-
-        if entry.category not in CASE_LINKED:
-            return
-        options = self.candidates(month, entry.category)
-        contracts = [o for o in options if not isinstance(o[1], TakingIntoCare)]
-        cares = [o for o in options if isinstance(o[1], TakingIntoCare)]
-        if cares and (not contracts or rng.random() < CARE_SHARE):
-            if not contracts and rng.random() >= CARE_SHARE:
-                return  # e.g. foster money of long-term foster children: no case link in the demo
-            options = cares
-        elif contracts:
-            options = contracts
-        else:
-            return
-        case_id, basis, first, last = rng.choice(options)
-        entry.case_id = case_id
-        entry.service_date = first + timedelta(days=rng.randint(0, (last - first).days))
-        month_end = date(self.budget.year, month, monthrange(self.budget.year, month)[1])
-        entry.booking_date = entry.service_date + timedelta(days=rng.randint(0, (month_end - entry.service_date).days))
-        if isinstance(basis, TakingIntoCare):
-            entry.protection_id = basis.pk
-            entry.note = CARE_NOTES[entry.category]
-            if entry.category in (CostCategory.EXTERNAL_INVOICES, CostCategory.RESIDENTIAL) and others:
-                entry.provider = rng.choice(others)
-            return
-        entry.contract_id = basis.pk
-        if entry.category in (CostCategory.EXTERNAL_INVOICES, CostCategory.RESIDENTIAL) and basis.provider_id:
-            entry.provider_id = basis.provider_id  # the provider that gives the help sends the invoice
+CARE_NOTES = {
+    CostCategory.RESIDENTIAL: "Inobhutnahmestelle (§ 42), Entgelt",
+}
 
 
 # At most a handful of bookings on a case without a legal basis, each with the reason economic youth

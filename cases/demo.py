@@ -1,9 +1,13 @@
 """Demo case files: realistic cases in every state with members, contacts, classifications and maps.
 
-A few hundred cases for the demo team (Walle, where the demo logins work) and a few dozen for
-every other team, times --scale. Idempotent: each case is keyed on its reference
-(year/district/number); child rows are only written for cases inserted in this run. Reference
-counters are raised to the highest seeded number, so new cases continue the sequence gap-free.
+Every team gets new cases evenly over the last years (about 65 a year, the demo team Walle, where
+the demo logins work, about 120; times --scale), with seasonal noise and a slight growth. Each case
+runs a course – closed after the intake, closed after counselling, or on to a case conference and a
+help of months to years – cut at today, so that the open stock (and the share in help, about a
+third) is about the same last year and today, as the controlling compares them. Idempotent: each
+case is keyed on its reference (year/district/number); child rows are only written for cases
+inserted in this run. Reference counters are raised to the highest seeded number, so new cases
+continue the sequence gap-free.
 """
 
 from __future__ import annotations
@@ -42,8 +46,10 @@ from . import demo_conference, demo_contracts, demo_protection, demo_reviews
 from .services import TRANSITIONS
 
 DEMO_TEAM_CODE = "walle"
-CASES_DEMO_TEAM = 300
-CASES_OTHER_TEAMS = 40
+# New cases per team and year, times --scale: the demo team (where the demo logins work) has more.
+CASES_PER_YEAR_DEMO_TEAM = 100
+CASES_PER_YEAR_OTHER_TEAMS = 22
+YEARS_BACK = 4  # openings are drawn over four years; the oldest year keeps only the long cases
 
 FAMILY_NAMES = [
     "Müller", "Schmidt", "Meyer", "Janssen", "Hinrichs", "Kuhlmann", "Wessels", "Brinkmann", "Lange", "Peters",
@@ -132,14 +138,14 @@ CLASSIFICATION_REASONS = {
     Classification.DANGER: ["Polizeimeldung häusliche Gewalt, Kinder anwesend.",
                             "Sichtbare Verletzungen, widersprüchliche Erklärungen der Eltern."],
 }
-STATE_WEIGHTS = [(CaseState.INTAKE, 22), (CaseState.COUNSELLING, 28), (CaseState.CONFERENCE, 8),
-                 (CaseState.HELP, 22), (CaseState.CLOSED, 20)]
-PATHS = {
-    CaseState.INTAKE: [],
-    CaseState.COUNSELLING: [CaseState.COUNSELLING],
-    CaseState.CONFERENCE: [CaseState.COUNSELLING, CaseState.CONFERENCE],
-    CaseState.HELP: [CaseState.COUNSELLING, CaseState.CONFERENCE, CaseState.HELP],
-}
+# New cases per calendar month, relative (fewer in the summer holidays and at Christmas).
+SEASON = [1.0, 1.05, 1.1, 1.05, 1.0, 0.95, 0.78, 0.82, 1.1, 1.15, 1.05, 0.85]
+GROWTH = 0.03  # more new cases each year (a few per cent, as the comparison rings report)
+# A case's course: closed after the intake, closed after counselling, or on to a help.
+AFTER_INTAKE, AFTER_COUNSELLING = 0.40, 0.76  # cumulative shares; the rest (24 %) reach a help
+# Service / grey area / danger: the demo team (Walle, a burdened area) has more grey and danger cases.
+CLASSIFICATION_WEIGHTS = {True: [35, 40, 25], False: [62, 30, 8]}
+HELP_END_TO_COUNSELLING = 0.2  # after a help some families stay in counselling for a while
 
 
 # The searchable names of the members (what services.case_refresh_member_names keeps).
@@ -162,6 +168,7 @@ def seed(ctx: SeedContext) -> None:
         _insert(ctx, plan)
     # Case file II builds on the case files above.
     for part in (demo_conference, demo_contracts, demo_reviews, demo_protection):
+        ctx.analyze()
         part.seed(ctx)
 
 
@@ -173,9 +180,46 @@ def _case_managers(teams: list[Team]) -> dict[int, list[User]]:
     return result
 
 
+def _opening_day(rng: random.Random, today: dt.date) -> dt.date:
+    """A day in the last YEARS_BACK years, evenly spread with seasonal noise and a slight growth."""
+    while True:
+        age = rng.randrange(365 * YEARS_BACK)
+        day = today - dt.timedelta(days=age)
+        weight = SEASON[day.month - 1] * (1 - GROWTH * age / 365)
+        if rng.random() * max(SEASON) < weight:
+            return day
+
+
+def _course(rng: random.Random, opened: dt.date) -> list[tuple[str, dt.date]]:
+    """The states a case goes through and the day it enters each, from opening to closing (also
+    after today: the caller cuts at today). Intakes last days to weeks, counselling weeks to about a
+    year, a help (after a case conference) months to years – its length by the mix of help types."""
+    days = dt.timedelta
+    steps = [(CaseState.INTAKE, opened)]
+    decided = opened + days(rng.randint(3, 75))
+    roll = rng.random()
+    if roll < AFTER_INTAKE:
+        return [*steps, (CaseState.CLOSED, decided)]
+    steps.append((CaseState.COUNSELLING, decided))
+    if roll < AFTER_COUNSELLING:
+        return [*steps, (CaseState.CLOSED, decided + days(int(rng.triangular(30, 600, 150))))]
+    conference = decided + days(rng.randint(14, 120))
+    help_start = conference + days(rng.randint(21, 75))  # until the conference and the contract talk
+    help_end = help_start + days(demo_contracts.help_duration(rng))
+    steps += [(CaseState.CONFERENCE, conference), (CaseState.HELP, help_start)]
+    if rng.random() < HELP_END_TO_COUNSELLING:
+        return [*steps, (CaseState.COUNSELLING, help_end), (CaseState.CLOSED, help_end + days(rng.randint(30, 180)))]
+    return [*steps, (CaseState.CLOSED, help_end)]
+
+
 def _plan(ctx: SeedContext, teams: list[Team], managers: dict[int, list[User]]) -> list[dict]:
-    """Which cases exist: district, date and number; deterministic per case so --scale only adds."""
+    """Which cases exist: district, course and number; deterministic per case so --scale only adds.
+
+    Openings are spread over four years; of the oldest year only the cases still open two years
+    ago are kept (long helps), so the open stock is about as large last year as today."""
     today = timezone.localdate()
+    keep_after = today - dt.timedelta(days=730)
+    window = today - dt.timedelta(days=365 * (YEARS_BACK - 1))
     plan = []
     for team in teams:
         districts = list(District.objects.filter(team=team).order_by("code"))
@@ -183,20 +227,25 @@ def _plan(ctx: SeedContext, teams: list[Team], managers: dict[int, list[User]]) 
         if not districts or not staff:
             continue
         demo_cm = next((u for u in staff if u.username == "fallmanagement"), None)
-        total = (CASES_DEMO_TEAM if team.code == DEMO_TEAM_CODE else CASES_OTHER_TEAMS) * ctx.scale
+        per_year = CASES_PER_YEAR_DEMO_TEAM if team.code == DEMO_TEAM_CODE else CASES_PER_YEAR_OTHER_TEAMS
         per_district: dict[int, list[dict]] = defaultdict(list)
-        for i in range(total):
+        for i in range(per_year * YEARS_BACK * ctx.scale):
             rng = random.Random(f"{ctx.seed}:case:{team.code}:{i}")
+            opened = _opening_day(rng, today)
+            course = [(state, day) for state, day in _course(rng, opened) if day <= today]
+            state, last = course[-1]
+            closed_on = last if state == CaseState.CLOSED else None
+            if opened < window and closed_on is not None and closed_on < keep_after:
+                continue  # long closed: in none of the figures of the last two years
             district = districts[i % len(districts)]
-            state = rng.choices([s for s, _ in STATE_WEIGHTS], [w for _, w in STATE_WEIGHTS])[0]
-            age_days = rng.randint(3, 80) if state == CaseState.INTAKE else rng.randint(40, 700)
             if demo_cm and i % 6 == 0:
                 manager = demo_cm  # the demo login gets a realistic caseload of its own
             else:
                 manager = staff[i % len(staff)]
             per_district[district.pk].append(
                 {"i": i, "rng": rng, "district": district, "team": team, "state": state, "manager": manager,
-                 "opened_on": today - dt.timedelta(days=age_days)}
+                 "opened_on": opened, "closed_on": closed_on, "course": course,
+                 "reached_help": any(s == CaseState.HELP for s, _d in course)}
             )
         # Numbers follow the opening date within district and year, as real ones would.
         for entries in per_district.values():
@@ -220,16 +269,20 @@ def _insert(ctx: SeedContext, plan: list[dict]) -> None:
         opened = e["opened_on"]
         e["child_first"] = rng.choice(GIRLS + BOYS)
         e["family"] = rng.choice(FAMILY_NAMES)
-        classification = rng.choices(list(Classification), [60, 30, 10])[0] if state != CaseState.INTAKE or rng.random() < 0.5 else ""
-        with_goals = state in (CaseState.CONFERENCE, CaseState.HELP) or (state != CaseState.INTAKE and rng.random() < 0.6)
+        weights = CLASSIFICATION_WEIGHTS[e["team"].code == DEMO_TEAM_CODE]
+        classification = rng.choices(list(Classification), weights)[0] if state != CaseState.INTAKE or rng.random() < 0.5 else ""
+        with_goals = e["reached_help"] or state == CaseState.CONFERENCE or (state != CaseState.INTAKE and rng.random() < 0.6)
         e["classification"] = classification
+        e["close_reason"] = (
+            (CloseReason.SELF_HELP if e["reached_help"] and rng.random() < 0.6 else rng.choice(CloseReason.values[:4]))
+            if closed else ""
+        )
         cases.append(
             Case(
                 reference=e["reference"], year=opened.year, number=e["number"], district=e["district"], team=e["team"],
                 case_manager=e["manager"], state=state, classification=classification,
                 child_protection=classification == Classification.DANGER, opened_on=opened,
-                closed_on=min(opened + dt.timedelta(days=rng.randint(20, 200)), timezone.localdate()) if closed else None,
-                close_reason=rng.choice(CloseReason.values[:4]) if closed else "",
+                closed_on=e["closed_on"], close_reason=e["close_reason"],
                 first_contact_source=rng.choices(FirstContactSource.values, [30, 20, 12, 10, 8, 4, 6, 10])[0],
                 concern=rng.choice(CONCERNS).format(child=e["child_first"]),
                 will=rng.choice(WILLS).format(child=e["child_first"]) if with_goals else "",
@@ -282,28 +335,28 @@ def _insert_members(ctx: SeedContext, plan: list[dict]) -> None:
         cursor.execute(MEMBER_NAMES_SQL, [[e["case_id"] for e in plan]])
 
 
+def _at(day: dt.date, hour: int, now: dt.datetime) -> dt.datetime:
+    """`day` at `hour` o'clock, but never later than a minute ago (today's steps happened already)."""
+    return min(dt.datetime.combine(day, dt.time(hour, 30), tzinfo=timezone.get_current_timezone()),
+               now - dt.timedelta(minutes=1))
+
+
 def _insert_history(ctx: SeedContext, plan: list[dict], now: dt.datetime) -> None:
     changes, classifications = [], []
-    tz = timezone.get_current_timezone()
     for e in plan:
         rng = e["rng"]
-        start = dt.datetime.combine(e["opened_on"], dt.time(9, 30), tzinfo=tz)
-        changes.append(StateChange(case_id=e["case_id"], from_state="", to_state=CaseState.INTAKE, changed_by=e["manager"], changed_at=start))
-        steps = list(PATHS.get(e["state"], []))
-        if e["state"] == CaseState.CLOSED:
-            steps = rng.choice([[], [CaseState.COUNSELLING], [CaseState.COUNSELLING, CaseState.CONFERENCE, CaseState.HELP]]) + [CaseState.CLOSED]
-        span = max((now - start).days, len(steps) + 1)
-        previous, at = CaseState.INTAKE, start
-        for n, step in enumerate(steps, start=1):
-            assert step in TRANSITIONS[previous]
-            at = start + dt.timedelta(days=span * n // (len(steps) + 1))
-            changes.append(StateChange(case_id=e["case_id"], from_state=previous, to_state=step, changed_by=e["manager"], changed_at=at,
-                                       reason=rng.choice(CloseReason.values[:4]) if step == CaseState.CLOSED else ""))
+        previous = ""
+        for step, day in e["course"]:
+            assert not previous or step in TRANSITIONS[previous]
+            changes.append(StateChange(case_id=e["case_id"], from_state=previous, to_state=step, changed_by=e["manager"],
+                                       changed_at=_at(day, 9, now),
+                                       reason=e["close_reason"] if step == CaseState.CLOSED else ""))
             previous = step
         if e["classification"]:
             classifications.append(ClassificationChange(case_id=e["case_id"], classification=e["classification"], previous="",
                                                         reason=rng.choice(CLASSIFICATION_REASONS[e["classification"]]),
-                                                        changed_by=e["manager"], changed_at=start + dt.timedelta(days=3)))
+                                                        changed_by=e["manager"],
+                                                        changed_at=_at(e["opened_on"] + dt.timedelta(days=3), 11, now)))
     ctx.bulk(StateChange, changes, "Statuswechsel")
     ctx.bulk(ClassificationChange, classifications, "Falleinordnungen")
 
@@ -313,10 +366,16 @@ def _insert_contacts(ctx: SeedContext, plan: list[dict], now: dt.datetime) -> No
     tz = timezone.get_current_timezone()
     for e in plan:
         rng = e["rng"]
-        n = rng.choice([1, 2, 3, 4, 5, 6, 7, 8, 11]) if e["state"] == CaseState.INTAKE else rng.randint(3, 14)
+        if e["state"] == CaseState.INTAKE:
+            n = rng.choice([1, 2, 3, 4, 5, 6, 7, 8, 11])
+        elif e["state"] == CaseState.CLOSED:
+            n = rng.randint(2, 8)
+        else:
+            n = rng.randint(3, 12)
         start = dt.datetime.combine(e["opened_on"], dt.time(9, 0), tzinfo=tz)
-        span_hours = max(int((now - start).total_seconds() // 3600) - 2, n)
-        times = sorted(start + dt.timedelta(hours=rng.randint(0, span_hours)) for _ in range(n))
+        end = dt.datetime.combine(e["closed_on"], dt.time(16, 0), tzinfo=tz) if e["closed_on"] else now
+        span_hours = max(int((end - start).total_seconds() // 3600) - 2, n)
+        times = sorted(min(start + dt.timedelta(hours=rng.randint(0, span_hours)), now) for _ in range(n))
         for at in times:
             kind = rng.choices(ContactKind.values, [35, 20, 25, 5, 10, 5])[0]
             contacts.append(Contact(case_id=e["case_id"], occurred_at=at, kind=kind, participants=rng.choice(PARTICIPANTS),
@@ -342,8 +401,11 @@ def _insert_maps(ctx: SeedContext, plan: list[dict]) -> None:
     for offer_id, district_id in Offer.objects.filter(district_id__in=district_ids, status=OfferStatus.PUBLISHED).values_list("id", "district_id"):
         offers[district_id].append(offer_id)
     resources, network = [], []
+    recent = timezone.localdate() - dt.timedelta(days=180)
     for e in plan:
         rng = e["rng"]
+        if e["closed_on"] is not None and e["closed_on"] < recent:
+            continue  # the maps of long closed cases are not worth their rows in the demo
         for area, texts in RESOURCES.items():
             for text in rng.sample(texts, rng.randint(0, 2)):
                 offer_id = None

@@ -116,6 +116,11 @@ def _seed_team(ctx: SeedContext, team: Team) -> None:
     free = Case.objects.filter(team=team, state__in=[CaseState.CONFERENCE, CaseState.HELP], conference_items__isnull=True)
     cases = {state: list(free.filter(state=state).order_by("id").values_list("id", "case_manager_id")[:200])
              for state in (CaseState.CONFERENCE, CaseState.HELP)}
+    # Few cases wait in "case conference" at a time; the two recent conferences also take cases from
+    # counselling that were put to the conference (a returned one went back there). Popped last.
+    counselling = Case.objects.filter(team=team, state=CaseState.COUNSELLING, conference_items__isnull=True) \
+        .order_by("-opened_on", "-id")
+    cases[CaseState.CONFERENCE][:0] = list(counselling.values_list("id", "case_manager_id")[:8])
     lead = next((u for u in staff if u.has_role(Role.TEAM_LEAD)), staff[0])
     guests = list(
         User.objects.filter(

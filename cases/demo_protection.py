@@ -25,6 +25,7 @@ from .models import Case, CaseState, Classification, ProtectionAssessment, Prote
 from .protection import due_at_for
 
 DEMO_CASE_MANAGER = "fallmanagement"
+DEMO_TEAM_CODE = "walle"  # as cases.demo
 
 REPORTERS = [
     "Frau Jacobs, Klassenlehrerin", "Kita Regenbogen, Leitung", "Polizeirevier Walle", "Dr. Stein, Kinderarzt",
@@ -66,6 +67,11 @@ FAMILY_COURT = ["Familiengericht am {date} angerufen (§ 8a Abs. 2, § 1666 BGB)
 CARE_NOTE = "Inobhutnahme am {date} durch den Kinder- und Jugendnotdienst, Unterbringung in einer Bereitschaftspflegefamilie."
 
 
+# Hours from the due time to the assessment (negative: before it), with their weights.
+ASSESSED_WEIGHTS = [(-30, 15), (-12, 25), (-6, 25), (-2, 15), (0, 10), (3, 6), (20, 4)]
+ASSESSED_HOURS = [h for h, _w in ASSESSED_WEIGHTS]
+
+
 def seed(ctx: SeedContext) -> None:
     """Add § 8a assessments to the demo cases (idempotent, scaled with the cases by ctx.scale)."""
     now = timezone.now()
@@ -80,10 +86,10 @@ def seed(ctx: SeedContext) -> None:
         cases = (
             Case.objects.filter(team=team, protection_assessments__isnull=True)
             .order_by("reference")
-            .only("id", "reference", "state", "classification", "case_manager_id", "opened_on", "member_names")
+            .only("id", "reference", "state", "classification", "case_manager_id", "opened_on", "closed_on", "member_names")
         )
         for case in cases:
-            assessments += _for_case(case, assessors, now)
+            assessments += _for_case(case, assessors, now, intense=team.code == DEMO_TEAM_CODE)
         assessments += _demo_open(team, assessors, now)
     with transaction.atomic():
         _insert(ctx, assessments)
@@ -102,25 +108,39 @@ def _pair(rng: random.Random, case: Case, assessors: list[int]) -> list[int]:
     return [case.case_manager_id, rng.choice(others)]
 
 
-def _for_case(case: Case, assessors: list[int], now: dt.datetime) -> list:
+def _for_case(case: Case, assessors: list[int], now: dt.datetime, intense: bool = False) -> list:
+    """The case's assessments; `intense` (the demo team): every grey-area case and more service cases
+    have one, so the demo logins' worklists and the § 8a pages are well filled."""
     rng = random.Random(f"protection:{case.reference}")
     if case.classification == Classification.DANGER:
         n, results = rng.choice([1, 2, 2, 3]), "danger"
-    elif case.classification == Classification.GREY and rng.random() < 0.35:
+    elif case.classification == Classification.GREY and rng.random() < (1 if intense else 0.35):
         n, results = rng.choice([1, 1, 2]), "grey"
-    elif case.classification == Classification.SERVICE and rng.random() < 0.05:
+    elif case.classification == Classification.SERVICE and rng.random() < (0.3 if intense else 0.05):
         n, results = 1, "service"
     else:
         return []
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(case.opened_on, dt.time(9, 0), tzinfo=tz)
-    span = max((now - start).total_seconds() - 6 * 3600, 3600)
+    # Reports come in while the case is open: from its opening to its closing (or now).
+    end = min(dt.datetime.combine(case.closed_on, dt.time(9, 0), tzinfo=tz), now) if case.closed_on else now
+    # The first report soon after the opening (often its reason), later ones months apart – the same
+    # pattern for every case, whenever it opened; none after the case closed.
+    latest = max(end - dt.timedelta(hours=6), start + dt.timedelta(hours=1))
+    offsets, at = [], dt.timedelta(days=rng.uniform(0, 15))
+    for _i in range(n):
+        if start + at > latest:
+            break
+        offsets.append(at)
+        at += dt.timedelta(days=rng.uniform(30, 180))
+    offsets = offsets or [min(at, latest - start)]
+    n = len(offsets)
     scale = rng.randint(1, 3) if results == "danger" else rng.randint(5, 7)
     rows = []
     for i in range(n):
-        received = start + dt.timedelta(seconds=span * (i + rng.uniform(0.1, 0.6)) / n)
+        received = min(start + offsets[i], now - dt.timedelta(hours=1))
         last = i == n - 1
-        still_open = last and case.state != CaseState.CLOSED and rng.random() < 0.12
+        still_open = last and case.state != CaseState.CLOSED and rng.random() < 0.06
         if still_open:
             received = now - dt.timedelta(hours=rng.uniform(2, 60))
         if results == "danger":
@@ -140,7 +160,9 @@ def _assessment(rng, case, assessors, received, result, scale, now, urgency=None
     )
     if result is None:
         return a, [], []
-    assessed = min(a.due_at + dt.timedelta(hours=rng.choice([-2, -1, 0, 0, 3])), now - dt.timedelta(minutes=30))
+    # Most are assessed in time, about one in ten late (hours, now and then a day).
+    late = rng.choices(ASSESSED_HOURS, [w for _h, w in ASSESSED_WEIGHTS])[0]
+    assessed = min(a.due_at + dt.timedelta(hours=late), now - dt.timedelta(minutes=30))
     a.assessed_at = max(assessed, received)
     a.home_visit = rng.random() < 0.8
     a.home_visit_on = timezone.localdate(a.assessed_at) if a.home_visit else None

@@ -29,6 +29,7 @@ from .models import (
     GoalRating,
     Review,
     ReviewDecision,
+    StateChange,
     TaskNote,
     TaskParty,
 )
@@ -52,6 +53,7 @@ NOTES = {
     ],
     TaskParty.OTHER: ["Rückmeldung der Schule: Lage hat sich beruhigt."],
 }
+NOTES_DAYS = 240  # progress notes for contracts running or ended within these days
 RATING_NOTES = ["deutlich besser als zu Beginn", "teilweise erreicht, braucht noch Zeit", "kaum Veränderung",
                 "Ziel aus Sicht der Familie erreicht", "Rückschritte nach den Ferien"]
 
@@ -74,9 +76,12 @@ def _seed_notes(ctx: SeedContext) -> None:
     rng = ctx.rng("reviews:notes")
     today = timezone.localdate()
     staff = _provider_staff()
+    # Notes on the helps of the last months only: older ones are not read any more in the demo.
+    recent = today - dt.timedelta(days=NOTES_DAYS)
     tasks = (
         ContractTask.objects.filter(notes__isnull=True)
         .exclude(contract__state=ContractState.DRAFT)
+        .exclude(contract__ended_on__lt=recent)
         .select_related("contract__case")
         .order_by("id")
     )
@@ -111,6 +116,11 @@ def _seed_reviews(ctx: SeedContext) -> None:
     goals: dict[int, list[ContractGoal]] = defaultdict(list)
     for goal in ContractGoal.objects.filter(contract__in=contracts).order_by("position", "id"):
         goals[goal.contract_id].append(goal)
+    # Cases that went back to counselling after their help (the review decided so).
+    to_counselling = set(
+        StateChange.objects.filter(case__contracts__in=contracts, from_state=CaseState.HELP,
+                                   to_state=CaseState.COUNSELLING).values_list("case_id", flat=True)
+    )
     reviews, planned = [], []
     for contract in contracts:
         held_on = max(contract.ended_on - dt.timedelta(days=rng.randint(0, 10)), contract.talk_on)
@@ -118,7 +128,8 @@ def _seed_reviews(ctx: SeedContext) -> None:
             decision, end_state, reason = ReviewDecision.CONTINUE, "", ""
         else:
             decision = ReviewDecision.END
-            end_state = CaseState.CLOSED if contract.case.state == CaseState.CLOSED else CaseState.COUNSELLING
+            closed = contract.case.state == CaseState.CLOSED and contract.case_id not in to_counselling
+            end_state = CaseState.CLOSED if closed else CaseState.COUNSELLING
             reason = contract.case.close_reason or CloseReason.SELF_HELP if end_state == CaseState.CLOSED else ""
         reviews.append(Review(contract=contract, held_on=held_on, decision=decision, end_state=end_state,
                               close_reason=reason, note=rng.choice(["", "Familie und Träger waren dabei.",

@@ -466,10 +466,13 @@ def _seed_reviews(ctx: SeedContext, projects: list[MicroProject]) -> None:
             continue
         # Every seventh running project has had no review for more than a year (the worklist shows it).
         overdue = p.status == Status.RUNNING and i % 7 == 3
+        # Some completed projects went without a review in their last year, too (last year's figure).
+        lapsed = p.status == Status.COMPLETED and i % 3 == 1
+        stop = today - dt.timedelta(days=400) if overdue else p.end_date - dt.timedelta(days=380) if lapsed else None
         day = p.start_date + dt.timedelta(days=rng.randint(150, 300))
         kinds = [QualityReview.Kind.QUALITY_CIRCLE, QualityReview.Kind.JOINT_EVALUATION]
         n = 0
-        while day <= min(p.end_date, today) and not (overdue and day > today - dt.timedelta(days=400)):
+        while day <= min(p.end_date, today) and not (stop and day > stop):
             rows.append(QualityReview(
                 project=p, kind=kinds[n % 2], date=day,
                 participants="Sozialraumkoordination, Referatsleitung, Fallmanagement, Träger",
@@ -630,15 +633,19 @@ def _seed_action_budget(ctx: SeedContext, districts: list[District], staff: dict
 
     rng = ctx.rng("microprojects-grants")
     today = timezone.localdate()
+    span = (today - dt.date(today.year - 1, 1, 10)).days  # action budgets exist for last year and this one
     rows = []
     for n, district in enumerate(districts):
         coordinator = staff["coordinators"].get(district.team_id)
         requesters = staff["case_managers"].get(district.team_id) or [staff["fallback"]]
-        for k in range(rng.randint(1, 3) * ctx.scale):
+        # Two to five requests a year and district over the last two years, the open ones recent.
+        for k in range(rng.randint(4, 10) * ctx.scale):
             title, applicant, purpose = GRANTS[(n + k) % len(GRANTS)]
-            day = today - dt.timedelta(days=rng.randint(0, 200))
+            day = today - dt.timedelta(days=rng.randint(3, span))
             status = ActionGrant.Status.REQUESTED if k == 0 and n % 2 == 0 else rng.choice(
                 [ActionGrant.Status.GRANTED] * 4 + [ActionGrant.Status.DECLINED])
+            if status == ActionGrant.Status.REQUESTED:
+                day = today - dt.timedelta(days=rng.randint(0, 20))
             decided = status != ActionGrant.Status.REQUESTED
             grant = ActionGrant(
                 district=district, year=day.year, title=f"{title} {district.name}", applicant=f"{applicant} {district.name}",
@@ -646,7 +653,7 @@ def _seed_action_budget(ctx: SeedContext, districts: list[District], staff: dict
                 status=status, requested_by=requesters[k % len(requesters)],
                 decline_reason="Das ist eine Daueraufgabe und gehört in die Regelfinanzierung." if status == ActionGrant.Status.DECLINED else "",
                 decided_by=coordinator if decided else None,
-                decided_at=_at(day + dt.timedelta(days=3)) if decided else None,
+                decided_at=min(_at(day + dt.timedelta(days=3)), timezone.now()) if decided else None,
             )
             if status == ActionGrant.Status.GRANTED:
                 _grant_criteria_and_proof(rng, grant, today, default_proof_due(grant, day + dt.timedelta(days=3)))

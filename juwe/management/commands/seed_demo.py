@@ -31,6 +31,7 @@ class Command(BaseCommand):
                 module = import_module(f"{config.name}.demo")
                 app_started = time.monotonic()
                 module.seed(ctx)
+                ctx.analyze()
                 if not quiet:
                     self.stderr.write(f"  {config.verbose_name}: {time.monotonic() - app_started:.1f} s")
         elapsed = time.monotonic() - started
