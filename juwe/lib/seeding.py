@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import connection
 from tqdm import tqdm
 
@@ -53,8 +54,12 @@ class SeedContext:
         """Refresh the planner's statistics after bulk inserts: inside one transaction (the benchmarks
         seed in a rolled-back test) autovacuum never sees the new rows, and at 10× scale the next
         seeder's anti-joins then run as nested loops over hundreds of thousands of rows."""
+        # Only the project's tables: a bare ANALYZE also takes the shared catalogs (pg_database,
+        # pg_authid …) and so waits for every other database's open ANALYZE – parallel test workers
+        # seeding at once queued behind each other.
+        tables = sorted({m._meta.db_table for m in apps.get_models() if m._meta.managed and not m._meta.proxy})
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 def chunked(items: list, size: int = 5000) -> Iterator[list]:
