@@ -304,6 +304,9 @@ class Settlement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("finalized by"),
     )
+    # The statement as finalized (budgets.settlement.statement_snapshot): district, provider, area,
+    # figures and the year's chart, copied in the finalizing transaction; page and PDF show it.
+    snapshot = models.JSONField(_("statement as finalized"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("settlement")

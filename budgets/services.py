@@ -365,7 +365,11 @@ def settlement_finalize(*, user, settlement: Settlement, today: date | None = No
             raise ValidationError(SETTLEMENT_STALE)
         settlement.status = Settlement.Status.FINAL
         settlement.finalized_at, settlement.finalized_by = timezone.now(), user
-        settlement.save(update_fields=["status", "finalized_at", "finalized_by"])
+        # Frozen with the figures: what the statement shows around them (district, provider, chart).
+        from budgets.selectors import budget_position  # late: the selectors read what services write
+
+        settlement.snapshot = arithmetic.statement_snapshot(settlement, budget, budget_position(user, budget, today))
+        settlement.save(update_fields=["status", "finalized_at", "finalized_by", "snapshot"])
         audit_log(action=Action.UPDATE, name="budgets.settlement.finalized", user=user, obj=settlement,
                   data={"remainder": str(settlement.remainder), "provider_share": str(settlement.provider_share),
                         "county_share": str(settlement.county_share)})

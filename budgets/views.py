@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budgets import imports, metrics, selectors, services
+from budgets import settlement as arithmetic
 from budgets.filters import BudgetFilter, CostEntryFilter, ExceptionFilter
 from budgets.forms import (
     AllocationForm,
@@ -109,8 +110,11 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["suggestion"] = selectors.suggestion_for(request.user, district=budget.district, area=budget.area,
                                                          year=budget.year + 1, known=position)
     if request.user.has_perm("budgets.view_cost_entries"):
-        context["recent"] = selectors.cost_entries_for(request.user).filter(budget=budget)[:10]
+        context["recent"] = recent = list(selectors.cost_entries_for(request.user).filter(budget=budget)[:10])
         context["exceptions"] = selectors.exception_entries_for(request.user).filter(budget=budget).count()
+        # The recent bookings name cases (file references): one read event per page shown.
+        audit_log(action=Action.VIEW, name="budgets.budget.viewed", request=request, obj=budget,
+                  data={"cases": sorted({e.case_id for e in recent if e.case_id})})
     if budget.area == Area.YOUTH_HELP:
         # Micro-projects are paid out of the district's prevention frame, shown apart: not this budget's money.
         context["prevention"] = microproject_selectors.prevention_frame(request.user, budget.district_id, budget.year)
@@ -187,7 +191,12 @@ def cost_entry_list(request: HttpRequest) -> HttpResponse:
             filename="ist-kosten", audit_name="budgets.cost_entry.exported",
         )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     total = filterset.qs.aggregate(s=Sum("amount"))["s"]
+    # The list names cases (file references): one read event per page shown.
+    audit_log(action=Action.VIEW, name="budgets.cost_entry_list.viewed", request=request,
+              data={"page": page.number, "filters": {k: v for k, v in request.GET.items() if k != "page"},
+                    "cases": sorted({e.case_id for e in page.object_list if e.case_id})})
     return render(request, "budgets/cost_entry_list.html", {"filter": filterset, "page": page, "total": total})
 
 
@@ -298,17 +307,12 @@ def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         stale = settlement is not None and services.settlement_is_stale(settlement, costs, figures, budget.provider_rate)
     today = timezone.localdate()
     prepare_from = services.settlement_can_be_prepared_from(budget)
+    # As finalized once final (budgets.settlement.statement_view), live while prepared.
+    statement = arithmetic.statement_view(settlement, budget) if settlement else None
     return render(request, "budgets/settlement_detail.html",
                   {"budget": budget, "settlement": settlement, "preview": preview, "stale": stale,
-                   "rows": _settlement_rows(settlement), "today": today, "prepare_from": prepare_from,
+                   "statement": statement, "today": today, "prepare_from": prepare_from,
                    "can_prepare_now": today >= prepare_from})
-
-
-def _settlement_rows(settlement):
-    if settlement is None:
-        return []
-    costs = services.costs_as_decimals(settlement.costs)
-    return [(label, costs[value]) for value, label in CostCategory.choices]
 
 
 @require_POST
@@ -333,11 +337,13 @@ def settlement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "budgets.view_settlement")
     settlement = get_visible_or_404(request.user, selectors.settlements_for(request.user), budget_id=pk)
     budget = settlement.budget
-    context = {"settlement": settlement, "budget": budget, "rows": _settlement_rows(settlement)}
+    context = {"settlement": settlement, "budget": budget}
     if not settlement.is_final:
         context["draft"] = True
-    position = selectors.budget_position(request.user, budget)
-    context["position"] = position
+    # A final statement shows what was frozen with it, its chart included; a prepared one is live.
+    frozen = settlement.is_final and settlement.snapshot
+    position = None if frozen else selectors.budget_position(request.user, budget)
+    context["statement"] = arithmetic.statement_view(settlement, budget, position)
     return pdf_response(request, template="budgets/settlement_pdf.html", context=context,
                         filename=f"abrechnung-{budget.district.code}-{budget.year}-{budget.area}.pdf",
                         audit_name="budgets.settlement.printed", obj=settlement)

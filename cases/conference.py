@@ -26,10 +26,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from juwe.access import get_visible_or_404, is_caseworker, visible
+from juwe.audit import Action, audit_log
+from juwe.lib import changes as audit_changes
 from juwe.models import Provider, User
 from juwe.roles import Role
 
 from . import services
+from .contracts import SNAPSHOT_VERSION, frozen_label, frozen_user_name
 from .models import (
     Case,
     CaseState,
@@ -39,6 +42,7 @@ from .models import (
     ConferenceParticipant,
     ConferenceVote,
     HelpProposal,
+    HelpType,
     ItemStatus,
     ParticipantFunction,
     ResourceEntry,
@@ -127,6 +131,12 @@ def _check_chair(chair: User | None, team) -> None:
         raise ValidationError({"chair": ValidationError(MSG_CHAIR_NOT_IN_TEAM, code="chair")})
 
 
+def _audit_item(user: User, action: str, name: str, item: ConferenceItem, **data) -> None:
+    """Events on an agenda item are on its case (their texts – ideas, proposals – are named, not copied)."""
+    audit_log(action=action, name=name, user=user, obj=item.case,
+              data={"conference": item.conference_id, "item": item.pk, **data})
+
+
 def conference_create(
     *, user: User, starts_at: dt.datetime, place: str = "", chair: User | None = None, note: str = ""
 ) -> Conference:
@@ -143,6 +153,8 @@ def conference_create(
         ConferenceParticipant.objects.create(
             conference=conference, user=first, name=_display_name(first), function=_function_of(first, team)
         )
+        audit_log(action=Action.CREATE, name="cases.conference.created", user=user, obj=conference,
+                  data=audit_changes.created(conference, ["team", "starts_at", "place", "chair", "note"]))
     return conference
 
 
@@ -154,8 +166,11 @@ def conference_update(
     _check_chair(chair, conference.team)
     with transaction.atomic():
         locked = Conference.objects.select_for_update().get(pk=conference.pk)
+        before = audit_changes.snapshot(locked, ["starts_at", "place", "chair", "note"])
         locked.starts_at, locked.place, locked.chair, locked.note = starts_at, place.strip(), chair, note.strip()
         locked.save(update_fields=["starts_at", "place", "chair", "note"])
+        audit_log(action=Action.UPDATE, name="cases.conference.changed", user=user, obj=locked,
+                  data=audit_changes.changes(locked, before))
     return locked
 
 
@@ -189,15 +204,22 @@ def participant_add(
         )
         if same.exists():
             raise ValidationError(MSG_PARTICIPANT_TWICE, params={"name": name}, code="twice")
-        return ConferenceParticipant.objects.create(
+        participant = ConferenceParticipant.objects.create(
             conference=conference, user=participant_user, name=name, function=function, provider=provider
         )
+        audit_log(action=Action.CREATE, name="cases.conference_participant.added", user=user, obj=conference,
+                  data={"participant": participant.pk,
+                        **audit_changes.created(participant, ["user", "name", "function", "provider"])})
+        return participant
 
 
 def participant_remove(*, participant: ConferenceParticipant, user: User) -> None:
     with transaction.atomic():
         if participant.votes.exists():
             raise ValidationError(MSG_PARTICIPANT_HAS_VOTED, params={"name": participant.name}, code="voted")
+        audit_log(action=Action.DELETE, name="cases.conference_participant.removed", user=user,
+                  obj=participant.conference, data={"participant": participant.pk,
+                                                    **audit_changes.created(participant, ["user", "function", "provider"])})
         participant.delete()
 
 
@@ -225,9 +247,12 @@ def item_add(*, conference: Conference, user: User, case: Case, presenter: User 
                 % {"date": f"{timezone.localtime(conf.starts_at):%d.%m.%Y}"},
             )
         position = (conf.items.aggregate(top=Max("position"))["top"] or 0) + 1
-        return ConferenceItem.objects.create(
+        item = ConferenceItem.objects.create(
             conference=conf, case=case, position=position, presenter=presenter or case.case_manager
         )
+        _audit_item(user, Action.CREATE, "cases.conference_item.added", item, position=position,
+                    presenter=item.presenter_id)
+        return item
 
 
 def item_remove(*, item: ConferenceItem, user: User) -> None:
@@ -236,6 +261,7 @@ def item_remove(*, item: ConferenceItem, user: User) -> None:
         locked = _locked_item(item)
         if locked.votes.exists():
             raise ValidationError(MSG_ITEM_HAS_VOTES, code="votes")
+        _audit_item(user, Action.DELETE, "cases.conference_item.removed", locked)
         locked.delete()
 
 
@@ -259,11 +285,13 @@ def item_record(*, item: ConferenceItem, user: User, **texts) -> ConferenceItem:
     with transaction.atomic():
         locked = _locked_item(item)
         _require_open_item(locked)
+        if set(texts) - allowed:
+            raise TypeError(sorted(set(texts) - allowed))
+        before = audit_changes.snapshot(locked, texts)
         for key, value in texts.items():
-            if key not in allowed:
-                raise TypeError(key)
             setattr(locked, key, value.strip() if isinstance(value, str) else value)
         locked.save(update_fields=list(texts))
+        _audit_item(user, Action.UPDATE, "cases.conference_item.recorded", locked, **audit_changes.changes(locked, before))
     return locked
 
 
@@ -275,12 +303,16 @@ def idea_add(*, item: ConferenceItem, user: User, text: str, resource: ResourceE
         raise ValidationError({"resource": ValidationError(MSG_RESOURCE_NOT_OF_CASE, code="resource")})
     with transaction.atomic():
         _require_open_item(_locked_item(item))
-        return ConferenceIdea.objects.create(item=item, text=text.strip(), resource=resource)
+        idea = ConferenceIdea.objects.create(item=item, text=text.strip(), resource=resource)
+        _audit_item(user, Action.CREATE, "cases.conference_idea.added", item, idea=idea.pk,
+                    **audit_changes.created(idea, ["text", "resource"]))
+        return idea
 
 
 def idea_remove(*, idea: ConferenceIdea, user: User) -> None:
     with transaction.atomic():
         _require_open_item(_locked_item(idea.item))
+        _audit_item(user, Action.DELETE, "cases.conference_idea.removed", idea.item, idea=idea.pk)
         idea.delete()
 
 
@@ -293,16 +325,26 @@ def proposal_save(
         raise ValidationError({"description": ValidationError(MSG_PROPOSAL_EMPTY, code="empty")})
     with transaction.atomic():
         _require_open_item(_locked_item(item))
+        adding = proposal is None
         proposal = proposal or HelpProposal(item=item)
+        before = audit_changes.snapshot(proposal, ["help_type", "description", "provider"])
         proposal.help_type, proposal.description, proposal.provider = help_type, description.strip(), provider
         proposal.full_clean()
         proposal.save()
+        if adding:
+            _audit_item(user, Action.CREATE, "cases.help_proposal.added", item, proposal=proposal.pk,
+                        **audit_changes.created(proposal, before))
+        else:
+            _audit_item(user, Action.UPDATE, "cases.help_proposal.changed", item, proposal=proposal.pk,
+                        **audit_changes.changes(proposal, before))
     return proposal
 
 
 def proposal_remove(*, proposal: HelpProposal, user: User) -> None:
     with transaction.atomic():
         _require_open_item(_locked_item(proposal.item))
+        _audit_item(user, Action.DELETE, "cases.help_proposal.removed", proposal.item, proposal=proposal.pk,
+                    help_type=proposal.help_type)
         proposal.delete()
 
 
@@ -357,7 +399,16 @@ def votes_record(*, item: ConferenceItem, user: User, votes: list[VoteInput], de
             locked.status = ItemStatus.RETURNED  # an open veto is no decision
         else:
             locked.status, locked.decided_at, locked.decision_note = ItemStatus.DECIDED, at, decision_note.strip()
-        locked.save(update_fields=["status", "decided_at", "decision_note"])
+            # Frozen from now on: the page and the minutes show this copy, and the head of the
+            # minutes as at this decision (who took part, where, moderated by whom).
+            locked.snapshot = item_snapshot(locked)
+            conference = Conference.objects.select_related("team", "chair").get(pk=locked.conference_id)
+            conference.minutes_snapshot = minutes_head(conference)
+            conference.save(update_fields=["minutes_snapshot"])
+        locked.save(update_fields=["status", "decided_at", "decision_note", "snapshot"])
+        _audit_item(user, Action.UPDATE, "cases.conference_item.voted", locked, round=locked.round,
+                    changes={"status": [ItemStatus.OPEN, locked.status]},
+                    votes={vote: sum(1 for v in given.values() if v.vote == vote) for vote in Vote.values})
     return locked
 
 
@@ -371,6 +422,8 @@ def item_new_round(*, item: ConferenceItem, user: User) -> ConferenceItem:
         locked.status = ItemStatus.OPEN
         locked.save(update_fields=["round", "status"])
         locked.refresh_from_db(fields=["round"])
+        _audit_item(user, Action.UPDATE, "cases.conference_item.new_round", locked,
+                    changes={"round": [locked.round - 1, locked.round], "status": [ItemStatus.RETURNED, ItemStatus.OPEN]})
     return locked
 
 
@@ -466,9 +519,9 @@ def agenda_cases(user, conference: Conference) -> QuerySet:
 def minutes_items(conference: Conference) -> list[ConferenceItem]:
     """Every agenda item with ideas, proposals and votes of all rounds, for the minutes (4 queries)."""
     return list(
-        conference.items.select_related("case", "case__case_manager", "presenter")
+        conference.items.select_related("case", "case__district", "case__case_manager", "presenter")
         .prefetch_related(
-            Prefetch("ideas", queryset=ConferenceIdea.objects.select_related("resource").order_by("id")),
+            Prefetch("ideas", queryset=ConferenceIdea.objects.select_related("resource", "resource__offer").order_by("id")),
             Prefetch("proposals", queryset=HelpProposal.objects.select_related("provider").order_by("id")),
             Prefetch("votes", queryset=ConferenceVote.objects.select_related("participant").order_by(
                 "round", "participant__function", "participant__name")),
@@ -496,6 +549,125 @@ def decided_proposals(case: Case) -> QuerySet:
         .select_related("provider", "item", "item__conference")
         .order_by("-item__decided_at", "id")
     )
+
+
+# --- The frozen record (snapshots) ---------------------------------------------------------------
+#
+# A case decided by consensus is a frozen record: what its page and its part of the minutes show is
+# copied into `ConferenceItem.snapshot` in the transaction that records the decision, and the head
+# of the minutes (team, time, place, moderation, participants) into `Conference.minutes_snapshot`,
+# as at the latest decision. The minutes print that head once no case on the agenda is undecided;
+# before, everything is live. Open items are built the same way from the live rows, so frozen and
+# live go through one template path. Dates are ISO strings in the JSON.
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _when(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _participant(p) -> dict:
+    return {"name": p.name, "function": p.function, "function_label": frozen_label(ParticipantFunction, p.function),
+            "provider_name": p.provider.name if p.provider_id else ""}
+
+
+def minutes_head(conference) -> dict:
+    """The head of the minutes as JSON (one query for the participants). Fields and enums only:
+    the data migration passes historical models."""
+    participants = sorted(conference.participants.select_related("provider"), key=lambda p: (p.function, p.name))
+    return {
+        "version": SNAPSHOT_VERSION,
+        "team_name": conference.team.name,
+        "starts_at": _iso(conference.starts_at),
+        "place": conference.place,
+        "chair": frozen_user_name(conference.chair),
+        "participants": [_participant(p) for p in participants],
+    }
+
+
+def item_snapshot(item, *, ideas=None, proposals=None, votes=None) -> dict:
+    """Everything the item's page and its part of the minutes show, as JSON. `ideas`, `proposals`
+    and `votes` may be given when already loaded (else three queries). Fields and enums only."""
+    if ideas is None:
+        ideas = item.ideas.select_related("resource", "resource__offer")
+    if proposals is None:
+        proposals = item.proposals.select_related("provider")
+    if votes is None:
+        votes = item.votes.select_related("participant")
+    case = item.case
+    rounds: dict[int, list[dict]] = {}
+    for v in sorted(votes, key=lambda v: (v.round, v.participant.function, v.participant.name)):
+        rounds.setdefault(v.round, []).append({
+            "name": v.participant.name, "function_label": frozen_label(ParticipantFunction, v.participant.function),
+            "vote": v.vote, "vote_label": frozen_label(Vote, v.vote), "reason": v.reason,
+            "recorded_at": _iso(v.recorded_at),
+        })
+    return {
+        "version": SNAPSHOT_VERSION,
+        "position": item.position,
+        "reference": case.reference,
+        "district_name": case.district.name,
+        "case_manager": frozen_user_name(case.case_manager),
+        "concern": case.concern,
+        "will": case.will,
+        "goals": case.goals,
+        "status": item.status,
+        "status_label": frozen_label(ItemStatus, item.status),
+        "round": item.round,
+        "presenter": frozen_user_name(item.presenter),
+        "presentation": item.presentation,
+        "questions": item.questions,
+        "perspectives": item.perspectives,
+        "ideas": [
+            {"pk": i.pk, "text": i.text, "resource": i.resource.description if i.resource_id else "",
+             "offer": i.resource.offer.title if i.resource_id and i.resource.offer_id else ""}
+            for i in sorted(ideas, key=lambda i: i.pk)
+        ],
+        "proposals": [
+            {"pk": p.pk, "help_type": p.help_type, "help_type_label": frozen_label(HelpType, p.help_type),
+             "description": p.description, "provider_name": p.provider.name if p.provider_id else ""}
+            for p in sorted(proposals, key=lambda p: p.pk)
+        ],
+        "rounds": [{"round": n, "votes": vs} for n, vs in sorted(rounds.items())],
+        "decided_at": _iso(item.decided_at),
+        "decision_note": item.decision_note,
+    }
+
+
+def _thaw_item(snap: dict, *, frozen: bool) -> dict:
+    rounds = [(r["round"], [v | {"recorded_at": _when(v["recorded_at"])} for v in r["votes"]]) for r in snap["rounds"]]
+    return snap | {"frozen": frozen, "decided_at": _when(snap["decided_at"]), "rounds": rounds}
+
+
+def item_view(item: ConferenceItem, *, ideas=None, proposals=None, votes=None) -> dict:
+    """The record the page and the minutes show: as decided once decided, live before."""
+    if item.status == ItemStatus.DECIDED and item.snapshot:
+        return _thaw_item(item.snapshot, frozen=True)
+    return _thaw_item(item_snapshot(item, ideas=ideas, proposals=proposals, votes=votes), frozen=False)
+
+
+def _thaw_head(snap: dict) -> dict:
+    return snap | {"starts_at": _when(snap["starts_at"])}
+
+
+def minutes_view(conference: Conference) -> dict:
+    """The minutes: each decided case as decided, the others live; the head as at the latest
+    decision once no case on the agenda is undecided, else live."""
+    items = [
+        item_view(item, ideas=item.ideas.all(), proposals=item.proposals.all(), votes=item.votes.all())
+        for item in minutes_items(conference)
+    ]
+    settled = bool(items) and all(i["frozen"] for i in items) and bool(conference.minutes_snapshot)
+    head = _thaw_head(conference.minutes_snapshot if settled else minutes_head(conference))
+    return {"head": head, "items": items, "frozen": settled}
+
+
+def agenda_head(conference: Conference) -> dict:
+    """The live head for the agenda (a plan, never frozen)."""
+    return _thaw_head(minutes_head(conference))
 
 
 # --- Worklist -----------------------------------------------------------------------------------

@@ -123,6 +123,9 @@ def conference_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_response(request: HttpRequest, conf: Conference, status: int = 200, **forms) -> HttpResponse:
+    # The agenda names the cases: every page of it shown (a refused POST's too) is one read event.
+    audit_log(action=Action.VIEW, name="cases.conference.viewed", request=request, obj=conf,
+              data={"status": status} if status != 200 else None)
     can_change = request.user.has_perm("cases.change_conference", conf)
     context = {
         "conference": conf,
@@ -137,9 +140,7 @@ def _detail_response(request: HttpRequest, conf: Conference, status: int = 200, 
 
 
 def conference_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    conf = _conference(request, pk)
-    audit_log(action=Action.VIEW, name="cases.conference.viewed", request=request, obj=conf)
-    return _detail_response(request, conf)
+    return _detail_response(request, _conference(request, pk))
 
 
 @require_POST
@@ -198,22 +199,28 @@ def _run(request: HttpRequest, service, success: str, **kwargs) -> bool:
 
 def _item_response(request: HttpRequest, item: ConferenceItem, status: int = 200, editing: HelpProposal | None = None,
                    **forms) -> HttpResponse:
+    # The guided record is the case's: each page shown – the proposal forms and refused POSTs included –
+    # is one read event of the case.
+    audit_log(action=Action.VIEW, name="cases.case.viewed", request=request, obj=item.case,
+              data={"part": "conference", "item": item.pk, **({"proposal": editing.pk} if editing else {}),
+                    **({"status": status} if status != 200 else {})})
     conf = item.conference
     ideas = conf_svc.item_ideas(item)
     proposals = conf_svc.item_proposals(item)
     participants = conf_svc.conference_participants(conf)
     votes = conf_svc.item_votes(item)
     can_change = request.user.has_perm("cases.change_conference", conf) and item.status == ItemStatus.OPEN
+    record = conf_svc.item_view(item, ideas=ideas, proposals=proposals, votes=votes)  # as decided once decided
     context = {
         "item": item, "conference": conf, "case": item.case, "ideas": ideas, "proposals": proposals,
-        "participants": participants, "rounds": conf_svc.votes_by_round(votes),
+        "participants": participants, "rounds": conf_svc.votes_by_round(votes), "record": record,
         "can_change": can_change,
         "can_start_round": item.status == ItemStatus.RETURNED and request.user.has_perm("cases.change_conference", conf),
         "min_proposals": conf_svc.MIN_PROPOSALS,
         "steps": [
-            (1, _("Case presentation and information questions"), bool(item.presentation)),
-            (2, _("Change of perspective and ideas"), bool(item.perspectives or ideas)),
-            (3, _("Help proposals"), len(proposals) >= conf_svc.MIN_PROPOSALS),
+            (1, _("Case presentation and information questions"), bool(record["presentation"])),
+            (2, _("Change of perspective and ideas"), bool(record["perspectives"] or record["ideas"])),
+            (3, _("Help proposals"), len(record["proposals"]) >= conf_svc.MIN_PROPOSALS),
             (4, _("Consensus"), item.status == ItemStatus.DECIDED),
         ],
         "editing": editing,
@@ -230,10 +237,7 @@ def _item_response(request: HttpRequest, item: ConferenceItem, status: int = 200
 
 
 def item_detail(request: HttpRequest, item_pk: int) -> HttpResponse:
-    item = _item(request, item_pk)
-    audit_log(action=Action.VIEW, name="cases.case.viewed", request=request, obj=item.case,
-              data={"part": "conference", "item": item.pk})
-    return _item_response(request, item)
+    return _item_response(request, _item(request, item_pk))
 
 
 def _item_url(item: ConferenceItem, step: int) -> str:
@@ -334,13 +338,13 @@ def item_new_round(request: HttpRequest, item_pk: int) -> HttpResponse:
 
 def _pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     conf = _conference(request, pk)
-    context = {"conference": conf, "participants": conf_svc.conference_participants(conf)}
+    context = {"conference": conf}
     if kind == "agenda":
-        context |= {"doc_title": _("Agenda of the case conference"), "items": conf_svc.conference_items(conf)}
+        context |= {"doc_title": _("Agenda of the case conference"), "items": conf_svc.conference_items(conf),
+                    "head": conf_svc.agenda_head(conf)}
     else:
-        context |= {"doc_title": _("Minutes of the case conference"),
-                    "items": [(item, conf_svc.votes_by_round(list(item.votes.all())))
-                              for item in conf_svc.minutes_items(conf)]}
+        # Decided cases as decided, the head as at the latest decision (cases.conference.minutes_view).
+        context |= {"doc_title": _("Minutes of the case conference"), **conf_svc.minutes_view(conf)}
     name = "tagesordnung" if kind == "agenda" else "protokoll"
     return pdf_response(request, template=f"documents/conference_{kind}.html", context=context,
                         filename=f"fallbesprechung-{name}-{timezone.localtime(conf.starts_at):%Y-%m-%d}.pdf",

@@ -29,14 +29,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import rules
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from juwe.access import get_visible_or_404, is_caseworker, is_provider_staff, is_team_lead, visible
+from juwe.audit import Action, audit_log
+from juwe.lib import changes as audit_changes
 from juwe.lib.money import to_money
 from juwe.models import User
 from juwe.roles import Role
@@ -294,7 +297,14 @@ def contract_create(
                 raise ValidationError({"previous": MSG_PREVIOUS}, code="previous")
         contract = Contract.objects.create(case=case, previous=previous, created_by=user, **cleaned)
         _write_parts(contract, participants, goals, tasks)
+        audit_log(action=Action.CREATE, name="cases.contract.created", user=user, obj=contract,
+                  data={**audit_changes.created(contract, ["case", "previous", *cleaned]), **_parts_count(contract)})
     return contract
+
+
+def _parts_count(contract: Contract) -> dict:
+    return {"participants": contract.participants.count(), "goals": contract.goals.count(),
+            "tasks": contract.tasks.count()}
 
 
 def contract_update(
@@ -307,6 +317,7 @@ def contract_update(
         locked = _locked(contract, version)
         _require_state(locked, CS.DRAFT, _("changed"), editing=True)
         cleaned = _clean(locked.case, data, participants, goals, tasks)
+        before = audit_changes.snapshot(locked, cleaned)
         for key, value in cleaned.items():
             setattr(locked, key, value)
         # Tasks first: a goal must not be deleted while notes point to its tasks (drafts have none).
@@ -315,6 +326,9 @@ def contract_update(
         locked.participants.all().delete()
         _write_parts(locked, participants, goals, tasks)
         _save(locked, cleaned.keys())
+        # Participants, goals and tasks are replaced as a whole: the event counts them, the texts stay in the file.
+        audit_log(action=Action.UPDATE, name="cases.contract.changed", user=user, obj=locked,
+                  data={**audit_changes.changes(locked, before), **_parts_count(locked), "version": locked.version})
     return locked
 
 
@@ -322,7 +336,8 @@ def contract_sign(
     *, contract: Contract, user: User, signed_on: dt.date, signers: Iterable[int], version: int | None = None
 ) -> Contract:
     """Record the signatures (draft → signed): the date, who signed, who recorded it and when.
-    From now on goals, tasks and participants are frozen."""
+    From now on goals, tasks and participants are frozen, and everything the page and the PDF
+    show is kept as signed in `snapshot` (family names, provider, texts, figures)."""
     _check_caseworker(user, contract.case)
     signer_ids = {int(s) for s in signers}
     with transaction.atomic():
@@ -348,7 +363,11 @@ def contract_sign(
         locked.participants.filter(id__in=signer_ids).update(signs=True)
         locked.state = CS.SIGNED
         locked.signed_on, locked.signed_recorded_at, locked.signed_recorded_by = signed_on, timezone.now(), user
-        _save(locked, ["state", "signed_on", "signed_recorded_at", "signed_recorded_by"])
+        locked.snapshot = contract_snapshot(locked)  # from now on the page and the PDF show this copy
+        _save(locked, ["state", "signed_on", "signed_recorded_at", "signed_recorded_by", "snapshot"])
+        audit_log(action=Action.UPDATE, name="cases.contract.signed", user=user, obj=locked,
+                  data={"changes": {"state": [CS.DRAFT, CS.SIGNED]}, "signed_on": signed_on.isoformat(),
+                        "signers": sorted(signer_ids), "version": locked.version})
     return locked
 
 
@@ -373,9 +392,15 @@ def contract_approve(*, contract: Contract, user: User, version: int | None = No
                 previous.ended_on = max(locked.approved_from - dt.timedelta(days=1), previous.approved_from)
                 previous.end_note = str(_("Followed by a new contract."))
                 _save(previous, ["state", "ended_on", "end_note"])
+                audit_log(action=Action.UPDATE, name="cases.contract.ended", user=user, obj=previous,
+                          data={"changes": {"state": [CS.ACTIVE, CS.ENDED]}, "ended_on": previous.ended_on.isoformat(),
+                                "followed_by": locked.pk, "version": previous.version})
         locked.state = CS.ACTIVE
         locked.approved_at, locked.approved_by = timezone.now(), user
         _save(locked, ["state", "approved_at", "approved_by"])
+        audit_log(action=Action.UPDATE, name="cases.contract.approved", user=user, obj=locked,
+                  data={"changes": {"state": [CS.SIGNED, CS.ACTIVE]}, "approved_from": locked.approved_from.isoformat(),
+                        "approved_until": locked.approved_until.isoformat(), "version": locked.version})
     return locked
 
 
@@ -394,6 +419,10 @@ def contract_end(*, contract: Contract, user: User, ended_on: dt.date, note: str
             )
         locked.state, locked.ended_on, locked.end_note = CS.ENDED, ended_on, _strip(note)
         _save(locked, ["state", "ended_on", "end_note"])
+        audit_log(action=Action.UPDATE, name="cases.contract.ended", user=user, obj=locked,
+                  data={"changes": {"state": [CS.ACTIVE, CS.ENDED]}, "ended_on": ended_on.isoformat(),
+                        "fields": ["state", "ended_on", *(["end_note"] if locked.end_note else [])],
+                        "version": locked.version})
     return locked
 
 
@@ -448,24 +477,119 @@ def family_names(case: Case) -> str:
     return " / ".join(names)
 
 
-def contract_document(contract: Contract) -> dict:
-    """What the printed contract shows: the frozen goals, tasks and participants (never the
-    internal note), tasks grouped by party in the order family, office, provider, others."""
-    parts = contract_parts(contract)
-    by_party = [
-        (TaskParty(party).label, [t for t in parts["tasks"] if t.party == party])
-        for party in TaskParty.values
-    ]
+# --- The frozen copy (snapshot) -------------------------------------------------------------------
+#
+# A signed contract is the record the family signed: what its page and PDF show is copied into
+# `Contract.snapshot` when the signature is recorded, in the same transaction, and read from there
+# ever after – a new family member, a renamed provider or an edited row never changes it. A draft
+# is built the same way from the live rows on every view, so both go through one template path.
+# JSON keeps dates as ISO strings and amounts as Decimal strings ("1850.00"), never floats.
+
+SNAPSHOT_VERSION = 1
+
+
+def frozen_label(choices, value) -> str:
+    """The label of a choice in the office's language (the document's), the value if unknown."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(choices(value).label) if value in choices.values else str(value or "")
+
+
+def frozen_user_name(user) -> str:
+    """As User.__str__, from fields only (the migration passes historical models without methods)."""
+    if user is None:
+        return ""
+    return f"{user.first_name} {user.last_name}".strip() or user.username
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def contract_snapshot(contract) -> dict:
+    """Everything the contract's page and PDF show of what was agreed, as JSON (six queries).
+
+    Works on historical models too (the data migration fills signed contracts from it): only
+    fields and the choice enums, no model methods."""
+    participants = contract.participants.order_by("id")
+    goals = list(contract.goals.order_by("position", "id"))
+    numbers = {g.pk: i for i, g in enumerate(goals, start=1)}
+    previous = contract.previous
     return {
-        "contract": contract,
+        "version": SNAPSHOT_VERSION,
+        "reference": contract.case.reference,
         "family_names": family_names(contract.case),
-        "participants": parts["participants"],
-        "goals": parts["goals"],
-        "task_groups": [(label, tasks) for label, tasks in by_party if tasks],
-        "signers": parts["signers"] if contract.state != CS.DRAFT else
-        [p for p in parts["participants"] if p.signs],
-        "goal_numbers": {g.pk: i for i, g in enumerate(parts["goals"], start=1)},
+        "talk_on": _iso(contract.talk_on),
+        "talk_place": contract.talk_place,
+        "help_type": contract.help_type,
+        "help_type_label": frozen_label(HelpType, contract.help_type),
+        "proposal_description": contract.proposal.description if contract.proposal_id else "",
+        "own_proposal": contract.own_proposal,
+        "provider_name": contract.provider.name if contract.provider_id else "",
+        "provider_wish": contract.provider_wish,
+        "approved_from": _iso(contract.approved_from),
+        "approved_until": _iso(contract.approved_until),
+        "hours_per_week": str(contract.hours_per_week) if contract.hours_per_week is not None else None,
+        "monthly_cost": str(contract.monthly_cost),
+        "previous": {"pk": previous.pk, "approved_from": _iso(previous.approved_from),
+                     "approved_until": _iso(previous.approved_until)} if previous else None,
+        "signed_on": _iso(contract.signed_on),
+        "signed_recorded_at": _iso(contract.signed_recorded_at),
+        "signed_recorded_by": frozen_user_name(contract.signed_recorded_by),
+        "participants": [
+            {"name": p.name, "party": p.party, "party_label": frozen_label(Party, p.party), "relation": p.relation,
+             "signs": p.signs}
+            for p in participants
+        ],
+        "goals": [{"number": numbers[g.pk], "text": g.text, "indicator": g.indicator} for g in goals],
+        "tasks": [
+            {"party": t.party, "party_label": frozen_label(TaskParty, t.party), "who": t.who, "what": t.what, "due": t.due,
+             "due_on": _iso(t.due_on), "goal": numbers.get(t.goal_id)}
+            for t in contract.tasks.order_by("position", "id")
+        ],
     }
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _thaw(snap: dict, *, frozen: bool) -> dict:
+    """The snapshot as the templates read it: dates and Decimals back, tasks grouped (no queries)."""
+    tasks = [t | {"due_on": _date(t["due_on"])} for t in snap["tasks"]]
+    goals = [g | {"task_list": [t for t in tasks if t["goal"] == g["number"]]} for g in snap["goals"]]
+    groups = [[t for t in tasks if t["party"] == party] for party in TaskParty.values]
+    previous = snap["previous"]
+    return snap | {
+        "frozen": frozen,
+        "talk_on": _date(snap["talk_on"]),
+        "approved_from": _date(snap["approved_from"]),
+        "approved_until": _date(snap["approved_until"]),
+        "signed_on": _date(snap["signed_on"]),
+        "signed_recorded_at": dt.datetime.fromisoformat(snap["signed_recorded_at"]) if snap["signed_recorded_at"] else None,
+        "hours_per_week": Decimal(snap["hours_per_week"]) if snap["hours_per_week"] is not None else None,
+        "monthly_cost": to_money(snap["monthly_cost"]),
+        "previous": previous and previous | {"approved_from": _date(previous["approved_from"]),
+                                             "approved_until": _date(previous["approved_until"])},
+        "goals": goals,
+        "tasks": tasks,
+        "loose_tasks": [t for t in tasks if t["goal"] is None],
+        "task_groups": [(ts[0]["party_label"], ts) for ts in groups if ts],
+        "signers": [p for p in snap["participants"] if p["signs"]],
+    }
+
+
+def contract_view(contract: Contract) -> dict:
+    """What the page and the PDF show of the agreement: the snapshot once signed, live as a draft.
+    (A signed contract without a snapshot cannot exist after migration 0010; live is the fallback.)"""
+    if contract.state != CS.DRAFT and contract.snapshot:
+        return _thaw(contract.snapshot, frozen=True)
+    return _thaw(contract_snapshot(contract), frozen=False)
+
+
+def contract_document(contract: Contract) -> dict:
+    """What the printed contract shows: the agreement as signed (never the internal note), tasks
+    grouped by party in the order family, office, provider, others."""
+    return {"contract": contract, "doc": contract_view(contract)}
 
 
 @dataclass(frozen=True)

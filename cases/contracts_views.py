@@ -49,8 +49,11 @@ class EndForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Reason for ending"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-def _audit(request: HttpRequest, contract: Contract) -> None:
-    audit_log(action=Action.VIEW, name="cases.contract.viewed", request=request, obj=contract)
+def _audit(request: HttpRequest, contract: Contract, status: int = 200, **data) -> None:
+    """One read event per page of a contract shown (a refused POST's page again included)."""
+    if status != 200:
+        data["status"] = status
+    audit_log(action=Action.VIEW, name="cases.contract.viewed", request=request, obj=contract, data=data or None)
 
 
 def _contract(request: HttpRequest, pk: int, perm: str = "cases.view_contract") -> Contract:
@@ -109,6 +112,11 @@ def _summary(form, sets, sections) -> list[tuple[str, str]]:
 
 def _form_page(request, *, case, contract, form, sets, sections=None, status=200):
     sections = sections or {}
+    if contract is not None:
+        _audit(request, contract, status, part="form")
+    else:  # a new contract: the form shows the case's family
+        audit_log(action=Action.VIEW, name="cases.case.viewed", request=request, obj=case,
+                  data={"part": "contract_new", **({"status": status} if status != 200 else {})})
     context = {"case": case, "contract": contract, "form": form, **sets, "sections": sections,
                "errors": _summary(form, sets, sections) if request.method == "POST" else []}
     return render(request, "cases/contracts/contract_form.html", context, status=status)
@@ -151,7 +159,6 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
     sets = contract_formsets(data, participants=_initial_participants(case, request.user) if data is None else (),
                              tasks=tasks if data is None else (), add=request.POST.get("add"))
     if data is None:
-        audit_log(action=Action.VIEW, name="cases.case.viewed", request=request, obj=case, data={"part": "contract_new"})
         return _form_page(request, case=case, contract=None, form=form, sets=sets)
     return _save_form(request, case=case, contract=None, form=form, sets=sets,
                       save=lambda **kw: contracts.contract_create(case=case, user=request.user, **kw))
@@ -165,7 +172,6 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = contract.case
     data = request.POST if request.method == "POST" else None
     if data is None:
-        _audit(request, contract)
         parts = contracts.contract_parts(contract)
         numbers = {g.pk: i for i, g in enumerate(parts["goals"], start=1)}
         form = ContractForm(initial=ContractForm.initial_for(contract), case=case)
@@ -187,13 +193,13 @@ def contract_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail(request, contract: Contract, *, sign_form=None, end_form=None, status=200) -> HttpResponse:
-    parts = contracts.contract_parts(contract)
+    _audit(request, contract, status)
     user = request.user
-    context = {"contract": contract, "case": contract.case, **parts,
-               "family_names": contracts.family_names(contract.case)}
+    # `doc`: what was agreed – as signed once signed, live while a draft (the page shows only this).
+    context = {"contract": contract, "case": contract.case, "doc": contracts.contract_view(contract)}
     if user.has_perm("cases.change_contract", contract):
         if contract.state == ContractState.DRAFT:
-            context["sign_form"] = sign_form or SignForm(contract=contract, participants=parts["participants"])
+            context["sign_form"] = sign_form or SignForm(contract=contract, participants=contract.participants.all())
         if contract.state == ContractState.ACTIVE:
             context["end_form"] = end_form or EndForm(initial={"version": contract.version,
                                                                "ended_on": timezone.localdate()})
@@ -202,9 +208,7 @@ def _detail(request, contract: Contract, *, sign_form=None, end_form=None, statu
 
 
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = _contract(request, pk)
-    _audit(request, contract)
-    return _detail(request, contract)
+    return _detail(request, _contract(request, pk))
 
 
 def _refused(request, contract, **forms_) -> HttpResponse:

@@ -518,6 +518,9 @@ class Conference(models.Model):
         verbose_name=_("moderation"),
     )
     note = models.TextField(_("note"), blank=True)
+    # The head of the minutes (team, time, place, moderation, participants) as at the latest
+    # decision (cases.conference.minutes_head); printed once no case on the agenda is undecided.
+    minutes_snapshot = models.JSONField(_("head of the minutes as decided"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("created by")
@@ -596,6 +599,9 @@ class ConferenceItem(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.OPEN)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision"), blank=True)
+    # The record as decided by consensus (cases.conference.item_snapshot): the minutes and the
+    # item's page show it once decided, whatever changes in the case or the proposals afterwards.
+    snapshot = models.JSONField(_("record as decided"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("case on the agenda")
@@ -730,6 +736,9 @@ class Contract(models.Model):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_note = models.TextField(_("reason for ending"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # What the family signed, copied when the signature is recorded (cases.contracts.contract_snapshot):
+    # the page and the PDF of a signed contract show this, never the case's or provider's live rows.
+    snapshot = models.JSONField(_("contract as signed"), default=dict, blank=True, editable=False)
     # Copies of the case's team and case manager, so the review worklists read one index range per
     # user and their work does not grow with the office's number of contracts. Set on insert
     # (save() below; bulk inserts set them), kept on reassignment by the trigger on cases_case.

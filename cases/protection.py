@@ -28,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 from juwe import worklist
 from juwe.access import get_visible_or_404, is_caseworker, visible
+from juwe.audit import Action, audit_log
+from juwe.lib import changes as audit_changes
 from juwe.models import User
 from juwe.roles import Role
 
@@ -128,9 +130,14 @@ def report_record(
             due_at=due_at_for(received_at, urgency),
             created_by=user,
         )
-        if not locked.child_protection:
+        marked = not locked.child_protection
+        if marked:
             locked.child_protection = True
             _bump(locked, ["child_protection"])
+        audit_log(action=Action.CREATE, name="cases.protection.reported", user=user, obj=assessment,
+                  data={"case": locked.pk, **audit_changes.created(
+                      assessment, ["received_at", "reported_by", "report", "urgency", "due_at"]),
+                        "changes": {"child_protection": [False, True]} if marked else {}})
     case.child_protection, case.version = locked.child_protection, locked.version
     return assessment
 
@@ -269,7 +276,15 @@ def assessment_record(
             [ProtectionMeasure(assessment=locked, measure=m.measure.strip(), owner=m.owner.strip(), due_on=m.due_on)
              for m in measures]
         )
+        mark = case.child_protection
         _update_mark(case, locked)
+        audit_log(action=Action.UPDATE, name="cases.protection.assessed", user=user, obj=locked, data={
+            "case": case.pk,
+            **audit_changes.created(locked, ["assessed_at", "home_visit", "home_visit_on", "result", "safety_scale",
+                                             "taken_into_care", *texts]),
+            "professionals": sorted(p.pk for p in professionals), "measures": len(measures),
+            "changes": {"child_protection": [mark, case.child_protection]} if mark != case.child_protection else {},
+        })
     return locked
 
 
@@ -308,6 +323,8 @@ def measure_done(*, measure: ProtectionMeasure, user: User, done_on: dt.date) ->
             raise ValidationError(MSG_MEASURE_DONE_ALREADY, code="done")
         locked.done_on = done_on
         locked.save(update_fields=["done_on"])
+        audit_log(action=Action.UPDATE, name="cases.protection_measure.done", user=user, obj=measure.assessment,
+                  data={"measure": locked.pk, "changes": {"done_on": [None, done_on.isoformat()]}})
     return locked
 
 

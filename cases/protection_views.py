@@ -22,8 +22,10 @@ from .models import ProtectionAssessment, ProtectionMeasure
 from .protection_forms import AssessmentForm, MeasureDoneForm, ReportForm, measure_formset
 
 
-def _audit(request: HttpRequest, obj, part: str) -> None:
-    audit_log(action=Action.VIEW, name="cases.protection.viewed", request=request, obj=obj, data={"part": part})
+def _audit(request: HttpRequest, obj, part: str, status: int = 200) -> None:
+    """One read event per page shown (a refused POST's page again included); a redirect shows nothing."""
+    data = {"part": part, **({"status": status} if status != 200 else {})}
+    audit_log(action=Action.VIEW, name="cases.protection.viewed", request=request, obj=obj, data=data)
 
 
 def protection_report(request: HttpRequest, pk: int) -> HttpResponse:
@@ -40,10 +42,10 @@ def protection_report(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The report was recorded. The assessment is due by %(due)s.")
                              % {"due": protection.format_local(assessment.due_at)})
             return redirect("cases:protection_detail", assessment.pk)
-    if request.method == "GET":
-        audit_log(action=Action.VIEW, name="cases.case.viewed", request=request, obj=case, data={"part": "protection_report"})
-    return render(request, "cases/protection/report_form.html", {"case": case, "form": form},
-                  status=422 if form.errors else 200)
+    status = 422 if form.errors else 200
+    audit_log(action=Action.VIEW, name="cases.case.viewed", request=request, obj=case,
+              data={"part": "protection_report", **({"status": status} if status != 200 else {})})
+    return render(request, "cases/protection/report_form.html", {"case": case, "form": form}, status=status)
 
 
 def _assessment_for(request: HttpRequest, pk: int) -> ProtectionAssessment:
@@ -100,6 +102,7 @@ def protection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             plan_errors = [m for e in error.error_dict.pop("measures", []) for m in e.messages]
             apply_service_errors(form, error)
     messages.error(request, _("Nothing was saved. Please check the highlighted entries."))
+    _audit(request, assessment, "detail", 422)
     context = _detail_context(request, assessment, form=form, plan=plan, plan_errors=plan_errors)
     return render(request, "cases/protection/detail.html", context, status=422)
 
@@ -121,6 +124,7 @@ def protection_measure_done(request: HttpRequest, pk: int, measure_pk: int) -> H
             messages.success(request, _("The measure was marked as done."))
             return redirect("cases:protection_detail", pk)
     messages.error(request, _("Nothing was saved. Please check the highlighted entries."))
+    _audit(request, assessment, "detail", 422)
     context = _detail_context(request, assessment, done_form=form, done_for=measure.pk)
     return render(request, "cases/protection/detail.html", context, status=422)
 

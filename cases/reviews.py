@@ -27,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from juwe.access import get_visible_or_404, is_caseworker, is_provider_staff, visible
+from juwe.audit import Action, audit_log
+from juwe.lib import changes as audit_changes
 from juwe.models import User
 from juwe.roles import Role
 
@@ -259,7 +261,11 @@ def task_note_add(*, task: ContractTask, user: User, text: str) -> TaskNote:
             raise ValidationError(MSG_NOTE_ENDED, code="ended")
         if contract.state == CS.DRAFT:
             raise ValidationError(MSG_NOTE_DRAFT, code="draft")
-        return TaskNote.objects.create(task=task, text=text, written_by=user)
+        note = TaskNote.objects.create(task=task, text=text, written_by=user)
+        # On the contract: a note's own text is free text and stays in the file.
+        audit_log(action=Action.CREATE, name="cases.task_note.added", user=user, obj=contract,
+                  data={"task": task.pk, "note": note.pk, "fields": ["text"]})
+        return note
 
 
 @dataclass
@@ -336,6 +342,11 @@ def review_record(
         GoalRating.objects.bulk_create(
             GoalRating(review=review, goal=goal, score=score, note=goal_note) for goal, (score, goal_note) in cleaned
         )
+        # The follow-up contract, the ended one and the case's state change write their own events.
+        audit_log(action=Action.CREATE, name="cases.review.recorded", user=user, obj=locked, data={
+            "review": review.pk, **audit_changes.created(review, ["held_on", "decision", "end_state", "close_reason", "note"]),
+            "scores": {str(goal.pk): score for goal, (score, _note) in cleaned},
+        })
         if decision == ReviewDecision.END:
             return _end_help(locked, user, review)
         return _follow_up(locked, user, held_on)

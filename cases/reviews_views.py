@@ -27,8 +27,10 @@ from .reviews_forms import ContractFilter, ReviewForm, TaskNoteForm
 PAGE_SIZE = 50
 
 
-def _audit(request: HttpRequest, contract: Contract, part: str) -> None:
-    audit_log(action=Action.VIEW, name="cases.contract.viewed", request=request, obj=contract, data={"part": part})
+def _audit(request: HttpRequest, contract: Contract, part: str, status: int = 200) -> None:
+    """One read event per page (or htmx fragment) of a contract shown; a redirect shows nothing."""
+    data = {"part": part, **({"status": status} if status != 200 else {})}
+    audit_log(action=Action.VIEW, name="cases.contract.viewed", request=request, obj=contract, data=data)
 
 
 # --- Contract list and the provider's contract page ------------------------------------------------
@@ -87,15 +89,16 @@ def task_note_add(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
             form = TaskNoteForm(task_id=task.pk)
     if not request.htmx:
         contract = reviews.provider_contract(request.user, pk)
-        _audit(request, contract, "provider")
+        _audit(request, contract, "provider", 422)
         messages.error(request, _("Nothing was saved. Please check the highlighted entries."))
         return render(request, "cases/reviews/provider_contract.html",
                       _detail_context(request, contract, failed=form, failed_task=task.pk), status=422)
     task = reviews.tasks_with_notes(task.contract, only=task.pk)[0]
     task.note_form = form
+    status = 422 if form.errors else 200
+    _audit(request, task.contract, "task", status)  # the fragment shows the task's notes
     return render(request, "cases/reviews/_task.html", {"task": task, "contract": task.contract,
-                                                        "next": request.POST.get("next", "")},
-                  status=422 if form.errors else 200)
+                                                        "next": request.POST.get("next", "")}, status=status)
 
 
 def _back(request: HttpRequest, pk: int) -> str:
@@ -119,7 +122,6 @@ def review_record(request: HttpRequest, pk: int) -> HttpResponse:
     if review is None and contract.state != ContractState.ACTIVE:
         messages.error(request, reviews.MSG_REVIEW_NOT_ACTIVE)
         return redirect("cases:contract_detail", contract.pk)
-    _audit(request, contract, "review")
     goals = list(contract.goals.all())
     form = ReviewForm(request.POST or None, goals=goals) if review is None else None
     if form is not None and request.method == "POST":
@@ -142,7 +144,9 @@ def review_record(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": form.goal_rows(reviews.earlier_scores(contract)) if form else [],
         "overdue": review is None and reviews.is_overdue(contract),
     }
-    return render(request, "cases/reviews/review.html", context, status=422 if form is not None and form.errors else 200)
+    status = 422 if form is not None and form.errors else 200
+    _audit(request, contract, "review", status)
+    return render(request, "cases/reviews/review.html", context, status=status)
 
 
 urlpatterns = [

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from juwe.access import district_scope
+from juwe.audit import Action, audit_log
+from juwe.lib.changes import changes, created, snapshot
 from juwe.models import District, User
 from juwe.roles import Role
 
@@ -208,7 +210,13 @@ def case_open(
             CaseMember.objects.create(case=case, person=person, role=m.role, note=m.note)
         case_refresh_member_names(case=case)
         StateChange.objects.create(case=case, from_state="", to_state=S.INTAKE, changed_by=user)
+        audit_log(action=Action.CREATE, name="cases.case.opened", user=user, obj=case,
+                  data={**created(case, CASE_OPEN_FIELDS), "members": [m.person.pk if m.person else None for m in members],
+                        "member_roles": [m.role for m in members]})
     return case
+
+
+CASE_OPEN_FIELDS = ("district", "team", "case_manager", "opened_on", "first_contact_source", "concern", "state")
 
 
 def case_member_add(*, case: Case, user: User, member: MemberInput) -> CaseMember:
@@ -237,6 +245,9 @@ def case_member_add(*, case: Case, user: User, member: MemberInput) -> CaseMembe
             )
         added = CaseMember.objects.create(case=case, person=person, role=member.role, note=member.note)
         case_refresh_member_names(case=case)
+        audit_log(action=Action.CREATE, name="cases.member.added", user=user, obj=case,
+                  data={"person": person.pk, "role": member.role, "existing_person": member.person is not None,
+                        "fields": ["note"] if member.note else []})
     return added
 
 
@@ -264,9 +275,12 @@ def case_update(
         _require_open(locked)
         if locked.state in NEEDS_WILL_AND_GOALS:
             _require_will_and_goals(will, goals)  # a case on its way to a help keeps them
+        before = snapshot(locked, ["concern", "will", "goals", "first_contact_source"])
         locked.concern, locked.will, locked.goals = concern, will, goals
         locked.first_contact_source = first_contact_source
         _bump(locked, ["concern", "will", "goals", "first_contact_source"])
+        audit_log(action=Action.UPDATE, name="cases.case.changed", user=user, obj=locked,
+                  data={**changes(locked, before), "version": locked.version})
     return locked
 
 
@@ -276,8 +290,11 @@ def case_assign(*, case: Case, user: User, case_manager: User, version: int) -> 
         locked = _locked_case(case, version)
         _require_open(locked)
         _check_case_manager(case_manager, locked.team_id)
+        before = snapshot(locked, ["case_manager"])
         locked.case_manager = case_manager
         _bump(locked, ["case_manager"])
+        audit_log(action=Action.UPDATE, name="cases.case.assigned", user=user, obj=locked,
+                  data={**changes(locked, before), "version": locked.version})
     return locked
 
 
@@ -321,6 +338,10 @@ def case_transition(
         StateChange.objects.create(
             case=locked, from_state=current, to_state=to_state, reason=reason, note=note, changed_by=user
         )
+        audit_log(action=Action.UPDATE, name="cases.case.state_changed", user=user, obj=locked,
+                  data={"fields": fields, "changes": {"state": [current, to_state],
+                                                      **({"close_reason": ["", reason]} if reason else {})},
+                        "note": bool(note), "version": locked.version})
     return locked
 
 
@@ -344,6 +365,10 @@ def case_classify(*, case: Case, user: User, classification: str, reason: str, v
         ClassificationChange.objects.create(
             case=locked, classification=classification, previous=previous, reason=reason.strip(), changed_by=user
         )
+        audit_log(action=Action.UPDATE, name="cases.case.classified", user=user, obj=locked,
+                  data={"fields": fields, "changes": {"classification": [previous, classification],
+                                                      **({"child_protection": [False, True]} if "child_protection" in fields else {})},
+                        "version": locked.version})
     return locked
 
 
@@ -388,20 +413,37 @@ def contact_add(
             # GREATEST ignores NULL, so the first contact sets the date.
             last_contact_at=Greatest(F("last_contact_at"), Value(occurred_at, output_field=DateTimeField())),
         )
+        audit_log(action=Action.CREATE, name="cases.contact.recorded", user=user, obj=case,
+                  data={"contact": contact.pk, **created(contact, ("occurred_at", "kind", "participants", "duration_minutes", "note"))})
     return contact
 
 
 # --- Resource map and network map ---------------------------------------------------------------
 
 
-def _save_entry(entry, user: User, **values):
+def _save_entry(entry, user: User, kind: str, **values):
+    """Save a map entry. The audit event is on the case (an entry's own name is free text) and says what changed."""
     with transaction.atomic():
         _require_open(Case.objects.only("state").get(pk=entry.case_id))
+        adding = entry.pk is None
+        before = snapshot(entry, values)
         for key, value in values.items():
             setattr(entry, key, value.strip() if isinstance(value, str) else value)
         entry.full_clean()
         entry.save()
+        data = created(entry, values) if adding else changes(entry, before)
+        audit_log(action=Action.CREATE if adding else Action.UPDATE, name=f"cases.{kind}.{'created' if adding else 'changed'}",
+                  user=user, obj=entry.case, data={"entry": entry.pk, **data})
     return entry
+
+
+def _delete_entry(entry, user: User, kind: str, fields: tuple[str, ...]) -> None:
+    with transaction.atomic():
+        _require_open(Case.objects.only("state").get(pk=entry.case_id))
+        # Written before the row goes, so the event still names it (its id and what it held).
+        audit_log(action=Action.DELETE, name=f"cases.{kind}.deleted", user=user, obj=entry.case,
+                  data={"entry": entry.pk, **created(entry, fields)})
+        entry.delete()
 
 
 def resource_save(*, case: Case, user: User, entry: ResourceEntry | None = None, **values) -> ResourceEntry:
@@ -409,21 +451,17 @@ def resource_save(*, case: Case, user: User, entry: ResourceEntry | None = None,
     entry = entry or ResourceEntry(case=case)
     if values.get("area", entry.area) != "district":
         values["offer"] = None  # only district resources point to the offer directory
-    return _save_entry(entry, user, **values)
+    return _save_entry(entry, user, "resource", **values)
 
 
 def resource_delete(*, entry: ResourceEntry, user: User) -> None:
-    with transaction.atomic():
-        _require_open(Case.objects.only("state").get(pk=entry.case_id))
-        entry.delete()
+    _delete_entry(entry, user, "resource", ("area", "description", "named_by", "strength", "offer"))
 
 
 def network_person_save(*, case: Case, user: User, entry: NetworkPerson | None = None, **values) -> NetworkPerson:
     """Add or change a person on the network map (sector, ring, relation quality)."""
-    return _save_entry(entry or NetworkPerson(case=case), user, **values)
+    return _save_entry(entry or NetworkPerson(case=case), user, "network_person", **values)
 
 
 def network_person_delete(*, entry: NetworkPerson, user: User) -> None:
-    with transaction.atomic():
-        _require_open(Case.objects.only("state").get(pk=entry.case_id))
-        entry.delete()
+    _delete_entry(entry, user, "network_person", ("name", "relation", "sector", "ring", "quality", "note"))

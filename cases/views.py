@@ -41,8 +41,9 @@ OFFER_LIMIT = 50
 EXPORT_LIMIT = 20000  # an export is for a team's list, not for copying the whole office
 
 
-def _audit_view(request: HttpRequest, case: Case, part: str = "") -> None:
-    audit_log(action=Action.VIEW, name="cases.case.viewed", request=request, obj=case, data={"part": part} if part else None)
+def _audit_view(request: HttpRequest, case: Case, part: str = "", name: str = "cases.case.viewed", **data) -> None:
+    """One read event per response that shows the case (a refused POST's page again included)."""
+    audit_log(action=Action.VIEW, name=name, request=request, obj=case, data={"part": part, **data} if part else data)
 
 
 def _case_for_view(request: HttpRequest, pk: int) -> Case:
@@ -68,6 +69,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
         require_perm(request.user, "cases.export_cases")
         return _export(request, filterset)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    # The list names families and the search looks for a name: one read event per page shown.
+    audit_log(action=Action.VIEW, name="cases.case.listed", request=request, data={
+        "page": page.number, "filters": {k: v for k, v in request.GET.lists() if k != "page"},
+        "cases": [c.pk for c in page.object_list],
+    })
     return render(request, "cases/case_list.html", {"filter": filterset, "page": page})
 
 
@@ -107,6 +114,10 @@ def case_open(request: HttpRequest) -> HttpResponse:
         if duplicates and not form.cleaned_data["confirm_new"]:
             # Shown before saving: the user picks the existing record or confirms new persons.
             form.add_error(None, _("Possible duplicates found. Check them below: use the existing record or confirm that these are different persons."))
+            # Those records are social data of other files: their display is a read.
+            audit_log(action=Action.VIEW, name="cases.person.duplicates_viewed", request=request,
+                      data={"persons": [p.pk for _prefix, check in duplicates for p in check.visible],
+                            "elsewhere": sum(check.elsewhere for _prefix, check in duplicates)})
         else:
             try:
                 case = services.case_open(user=request.user, members=[_member_input(request.user, r) for r in rows],
@@ -158,6 +169,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _rerender_detail(request: HttpRequest, case: Case, **forms) -> HttpResponse:
     """A refused change: the detail page again, the form with its errors and what was typed."""
     messages.error(request, _("Nothing was saved. Please check the highlighted entries."))
+    _audit_view(request, case, "refused", form=next(iter(forms), ""))
     return render(request, "cases/case_detail.html", _detail_context(request, case, **forms), status=422)
 
 
@@ -263,6 +275,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.htmx and form.errors:
         return _rerender_detail(request, case, contact_form=form)
     case.refresh_from_db(fields=["contact_count", "last_contact_at"])
+    _audit_view(request, case, "contacts")
     context = {"case": case, "contacts": selectors.case_contacts(case), "contact_form": form}
     return render(request, "cases/_contacts.html", context, status=422 if form.errors else 200)
 
@@ -291,12 +304,15 @@ def _network_context(user, case: Case, form: NetworkPersonForm | None = None, ed
             "network_editing": editing}
 
 
-def _entry_view(request, pk, entry_pk, *, model: type[Model], make_form, save, delete, context, template):
-    """Shared inline editing for map entries: GET edit form, POST save, POST delete=1 removes."""
+def _entry_view(request, pk, entry_pk, *, model: type[Model], make_form, save, delete, context, template, audit_name):
+    """Shared inline editing for map entries: GET edit form, POST save, POST delete=1 removes.
+
+    Every page it renders shows the whole map: one read event (`audit_name`) each; a redirect shows nothing."""
     case = _case_for_change(request, pk)
     user = request.user
     entry = get_visible_or_404(user, model, pk=entry_pk, case=case) if entry_pk else None
     if request.method == "GET":
+        _audit_view(request, case, name=audit_name, entry=entry_pk)
         return render(request, template, {"case": case, **context(user, case, make_form(user, case, instance=entry), entry_pk)})
     form = make_form(user, case, request.POST, instance=entry)
     try:
@@ -310,18 +326,20 @@ def _entry_view(request, pk, entry_pk, *, model: type[Model], make_form, save, d
     if not request.htmx and not form.errors:
         return redirect("cases:detail", case.pk)
     status = 422 if form.errors else 200
+    _audit_view(request, case, name=audit_name, entry=entry_pk, status=status)
     return render(request, template, {"case": case, **context(user, case, form, entry_pk if form.errors else None)}, status=status)
 
 
 def resource_entry(request: HttpRequest, pk: int, entry_pk: int | None = None) -> HttpResponse:
     return _entry_view(request, pk, entry_pk, model=ResourceEntry, make_form=_resource_form, save=services.resource_save,
-                       delete=services.resource_delete, context=_resource_context, template="cases/_resource_map.html")
+                       delete=services.resource_delete, context=_resource_context, template="cases/_resource_map.html",
+                       audit_name="cases.resource_map.viewed")
 
 
 def network_entry(request: HttpRequest, pk: int, entry_pk: int | None = None) -> HttpResponse:
     return _entry_view(request, pk, entry_pk, model=NetworkPerson, make_form=lambda user, case, *a, **kw: NetworkPersonForm(*a, **kw),
                        save=services.network_person_save, delete=services.network_person_delete,
-                       context=_network_context, template="cases/_network_map.html")
+                       context=_network_context, template="cases/_network_map.html", audit_name="cases.network_map.viewed")
 
 
 def case_offers(request: HttpRequest, pk: int) -> HttpResponse:

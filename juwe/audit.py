@@ -8,21 +8,15 @@ from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
+from juwe.lib.client_ip import client_address
 from juwe.models import AuditEvent
 
 Action = AuditEvent.Action
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address; behind NUM_PROXIES trusted proxies it is taken from X-Forwarded-For."""
-    if request is None:
-        return None
-    proxies = settings.JUWE_NUM_PROXIES
-    if proxies:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, read exactly as the login lockout reads it (juwe.lib.client_ip)."""
+    return client_address(request)
 
 
 def audit_log(

@@ -3,6 +3,7 @@
 from functools import cached_property
 
 import pgtrigger
+from django.contrib.auth.hashers import is_password_usable
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -226,6 +227,8 @@ class User(AbstractUser):
         verbose_name=_("social centre"),
         help_text=_("For leadership and economic youth aid: empty means the whole office."),
     )
+    # The hash the last password change replaced: juwe.password_validation refuses to take it back.
+    previous_password = models.CharField(_("previous password"), max_length=128, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -240,6 +243,13 @@ class User(AbstractUser):
         if not self.is_authenticated or not self.is_active:
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
+
+    def set_password(self, raw_password) -> None:
+        # Keep the hash being replaced. A rehash on login (check_password) saves only `password`,
+        # so there the kept hash never reaches the database.
+        if self.password and is_password_usable(self.password):
+            self.previous_password = self.password
+        super().set_password(raw_password)
 
     def has_role(self, *roles: Role) -> bool:
         return any(role in self.roles for role in roles)

@@ -115,26 +115,36 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Passwords: at least 12 characters, not in Django's list of common passwords nor a common German or
+# office word with digits added (juwe/data/common-passwords-de.txt), not the password used last.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "juwe.password_validation.CommonWordPasswordValidator",
+        "OPTIONS": {"password_list_path": BASE_DIR / "juwe" / "data" / "common-passwords-de.txt"},
+    },
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "juwe.password_validation.PreviousPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout after 5 failed logins per user name and address (django-axes).
+# Lockout after 5 failed logins per user name AND client address (django-axes): guessing from one
+# place locks only that place, the same person logs in from their own desk.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Attempts while locked are refused without being counted: otherwise one request per cool-off
+# keeps the lock for ever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
-# Behind a reverse proxy the client address comes from X-Forwarded-For (set NUM_PROXIES).
-AXES_IPWARE_PROXY_COUNT = env.int("NUM_PROXIES", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client address behind NUM_PROXIES reverse proxies – the same function the audit trail uses.
+AXES_CLIENT_IP_CALLABLE = "juwe.lib.client_ip.client_address"
 
 # Idle timeout: the session cookie lives SESSION_IDLE_MINUTES and is renewed on every request.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
@@ -214,8 +224,11 @@ JUWE_OFFICE_NAME = env.str("JUWE_OFFICE_NAME", default="Amt für Soziale Dienste
 JUWE_OFFICE_ADDRESS = env.str("JUWE_OFFICE_ADDRESS", default="Musterstraße 1, 28195 Bremen")
 # Largest single grant from a district's action budget (Dresden's Aktionsbudget), EUR.
 JUWE_ACTION_GRANT_LIMIT = Decimal(env.str("JUWE_ACTION_GRANT_LIMIT", default="1500.00"))
-# Number of proxies in front of the app; used to read the client address for the audit trail.
+# Number of reverse proxies in front of the app; the client address of the lockout and the audit
+# trail is the X-Forwarded-For entry this far from the right (juwe.lib.client_ip). 0: the header is ignored.
 JUWE_NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+if JUWE_NUM_PROXIES < 0:
+    raise ImproperlyConfigured("NUM_PROXIES muss 0 oder größer sein (Anzahl der Reverse-Proxys vor JuWe).")
 
 # Controlling: the expected growth of youth-help costs per year (per cent), against which the
 # dashboard reads the actual growth ("+2,6 % statt +4,0 %"); Bremen planned +4.0 %.

@@ -5,6 +5,7 @@ from django.urls import include, path
 from juwe import views
 from juwe.controlling import district_views
 from juwe.forms import LoginForm
+from juwe.password_views import PasswordChangeView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,7 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
-    path("passwort/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("passwort/", PasswordChangeView.as_view(), name="password_change"),
     path("passwort/geaendert/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("organisation/stadtteile/", district_views.district_list, name="district_list"),
     # Before the profile's route: "vergleich" would otherwise be read as a district code.

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from juwe.audit import Action, audit_log
+from juwe.lib import changes as audit_changes
 from juwe.lib.money import format_eur, to_money
 from juwe.models import District
 from juwe.roles import Role
@@ -122,8 +123,23 @@ def action_grant_limit() -> Decimal:
     return to_money(getattr(settings, "JUWE_ACTION_GRANT_LIMIT", Decimal("1500.00")))
 
 
-def _event(project: MicroProject, action: str, actor, note: str = "") -> ProjectEvent:
-    return ProjectEvent.objects.create(project=project, action=action, actor=actor, note=note)
+# Payments write their own audit event (microprojects.payment.booked, in _create_payment).
+_AUDITED_ELSEWHERE = frozenset({ProjectEvent.Action.PAYMENT, ProjectEvent.Action.PAYMENT_REVERSED})
+_CREATING = frozenset({ProjectEvent.Action.CREATED, ProjectEvent.Action.EXTENDED_FROM})
+
+
+def _event(project: MicroProject, action: str, actor, note: str = "", **audit) -> ProjectEvent:
+    """The project's history entry and the audit event of the step: `audit` says what changed (the
+    history's note may hold free text – reasons – which the audit trail names but does not copy)."""
+    event = ProjectEvent.objects.create(project=project, action=action, actor=actor, note=note)
+    if action not in _AUDITED_ELSEWHERE:
+        audit_log(action=Action.CREATE if action in _CREATING else Action.UPDATE, name=f"microprojects.project.{action}",
+                  user=actor, obj=project, data=audit)
+    return event
+
+
+def _status_change(before: str, project: MicroProject, **more) -> dict:
+    return {"changes": {"status": [before, project.status], **more}}
 
 
 def _require_status(project: MicroProject, *allowed: str) -> None:
@@ -176,7 +192,8 @@ def microproject_create(*, actor, districts: Iterable[District], developed_by: I
         project = MicroProject.objects.create(created_by=actor, status=Status.DRAFT, **fields)
         project.districts.set(districts)
         project.developed_by.set(list(developed_by) or ([actor] if actor.has_role(Role.CASE_MANAGER, Role.TEAM_LEAD) else []))
-        _event(project, ProjectEvent.Action.CREATED, actor)
+        _event(project, ProjectEvent.Action.CREATED, actor, **audit_changes.created(project, PROJECT_FIELDS),
+               districts=sorted(d.pk for d in districts), developed_by=sorted(project.developed_by.values_list("pk", flat=True)))
     return project
 
 
@@ -204,6 +221,8 @@ def microproject_update(
         _require_status(project, Status.DRAFT)
         if not _may_edit(actor, project):
             raise ValidationError(NOT_EDITOR, code="not_editor")
+        before = audit_changes.snapshot(project, PROJECT_FIELDS)
+        districts_before = sorted(project.districts.values_list("pk", flat=True))
         for name, value in fields.items():
             if name not in PROJECT_FIELDS:
                 raise TypeError(f"Unknown project field: {name}")
@@ -213,7 +232,11 @@ def microproject_update(
         project.save()
         project.districts.set(districts)
         project.developed_by.set(list(developed_by))
-        _event(project, ProjectEvent.Action.UPDATED, actor)
+        changed = audit_changes.changes(project, before)
+        if sorted(d.pk for d in districts) != districts_before:
+            changed["fields"].append("districts")
+            changed["changes"]["districts"] = [districts_before, sorted(d.pk for d in districts)]
+        _event(project, ProjectEvent.Action.UPDATED, actor, **changed, version=project.version)
     return project
 
 
@@ -229,7 +252,7 @@ def microproject_submit(*, actor, project: MicroProject) -> MicroProject:
         project.rejection_reason = ""
         project.version += 1
         project.save()
-        _event(project, ProjectEvent.Action.SUBMITTED, actor)
+        _event(project, ProjectEvent.Action.SUBMITTED, actor, **_status_change(Status.DRAFT, project))
     return project
 
 
@@ -294,7 +317,9 @@ def microproject_approve(*, actor, project: MicroProject, amount: Decimal, note:
         project.version += 1
         project.save()
         action = ProjectEvent.Action.APPROVED_OVER_BUDGET if over else ProjectEvent.Action.APPROVED
-        _event(project, action, actor, note=f"{format_eur(amount)}" + (f" – {note.strip()}" if note.strip() else ""))
+        _event(project, action, actor, note=f"{format_eur(amount)}" + (f" – {note.strip()}" if note.strip() else ""),
+               **_status_change(Status.SUBMITTED, project, approved_amount=[None, str(amount)]),
+               budget_year=year, over_budget=over, fields=["approval_note"] if note.strip() else [])
     return project
 
 
@@ -310,7 +335,8 @@ def microproject_reject(*, actor, project: MicroProject, reason: str) -> MicroPr
         project.decided_by, project.decided_at = actor, timezone.now()
         project.version += 1
         project.save()
-        _event(project, ProjectEvent.Action.REJECTED, actor, note=reason.strip())
+        _event(project, ProjectEvent.Action.REJECTED, actor, note=reason.strip(),
+               **_status_change(Status.SUBMITTED, project), fields=["rejection_reason"])
     return project
 
 
@@ -327,7 +353,7 @@ def microproject_start(*, actor, project: MicroProject) -> MicroProject:
         project.status, project.started_at = Status.RUNNING, timezone.now()
         project.version += 1
         project.save()
-        _event(project, ProjectEvent.Action.STARTED, actor)
+        _event(project, ProjectEvent.Action.STARTED, actor, **_status_change(Status.APPROVED, project))
     return project
 
 
@@ -355,9 +381,11 @@ def microproject_complete(
         project.completed_at = timezone.now()
         project.version += 1
         project.save()
-        _event(project, ProjectEvent.Action.COMPLETED, actor, note=" – ".join(filter(None, [str(outcome.label), note.strip()])))
         if outcome == Outcome.EXTENDED:
             extension = _extension_copy(actor, project, new_districts)
+        _event(project, ProjectEvent.Action.COMPLETED, actor, note=" – ".join(filter(None, [str(outcome.label), note.strip()])),
+               **_status_change(Status.RUNNING, project, outcome=["", outcome.value]),
+               extension=extension.pk if extension else None)
     return project, extension
 
 
@@ -384,7 +412,8 @@ def _extension_copy(actor, project: MicroProject, districts: list[District]) -> 
     )
     copy.districts.set(districts)
     copy.developed_by.set(project.developed_by.all())
-    _event(copy, ProjectEvent.Action.EXTENDED_FROM, actor, note=project.title)
+    _event(copy, ProjectEvent.Action.EXTENDED_FROM, actor, note=project.title, extended_from=project.pk,
+           districts=[d.pk for d in districts])
     return copy
 
 
@@ -401,13 +430,17 @@ def participation_record(
         last = (datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)) - datetime.timedelta(days=1)
         if last < project.start_date or first > project.end_date:
             raise ValidationError({"quarter": ValidationError(QUARTER_OUTSIDE_PROJECT, code="quarter_outside")})
+        old = ParticipationCount.objects.filter(project=project, year=year, quarter=quarter).first()
         row, _created = ParticipationCount.objects.update_or_create(
             project=project,
             year=year,
             quarter=quarter,
             defaults={"referred_by_cm": referred_by_cm, "low_threshold": low_threshold, "recorded_by": actor},
         )
-        _event(project, ProjectEvent.Action.PARTICIPATION, actor, note=f"{year}/Q{quarter}: {referred_by_cm} + {low_threshold}")
+        _event(project, ProjectEvent.Action.PARTICIPATION, actor, note=f"{year}/Q{quarter}: {referred_by_cm} + {low_threshold}",
+               year=year, quarter=quarter, changes={
+                   "referred_by_cm": [old.referred_by_cm if old else None, referred_by_cm],
+                   "low_threshold": [old.low_threshold if old else None, low_threshold]})
     return row
 
 
@@ -422,7 +455,8 @@ def review_create(*, actor, project: MicroProject, **fields) -> QualityReview:
         if fields["date"] > timezone.localdate():
             raise ValidationError({"date": ValidationError(REVIEW_IN_FUTURE, code="future")})
         review = QualityReview.objects.create(project=project, recorded_by=actor, **fields)
-        _event(project, ProjectEvent.Action.REVIEWED, actor, note=f"{review.get_kind_display()}, {review.date:%d.%m.%Y}")
+        _event(project, ProjectEvent.Action.REVIEWED, actor, note=f"{review.get_kind_display()}, {review.date:%d.%m.%Y}",
+               review=review.pk, **audit_changes.created(review, fields))
     return review
 
 
@@ -450,7 +484,9 @@ def referral_create(*, actor, project: MicroProject, case_reference: str, referr
             raise ValidationError({"case": ValidationError(REFERRAL_DUPLICATE, code="duplicate")})
         referral = Referral.objects.create(project=project, case=case, referred_on=referred_on, referred_by=actor)
         # The project history names no case: coordinators and providers read it too.
-        _event(project, ProjectEvent.Action.REFERRAL, actor, note=f"{referred_on:%d.%m.%Y}")
+        # The audit trail does: it is read by the data-protection side, not by the project's readers.
+        _event(project, ProjectEvent.Action.REFERRAL, actor, note=f"{referred_on:%d.%m.%Y}", referral=referral.pk,
+               case=case.pk, referred_on=referred_on.isoformat())
     return referral
 
 
@@ -486,7 +522,8 @@ def supplement_request(*, actor, project: MicroProject, amount: Decimal, reason:
         if project.supplements.filter(status=Supplement.Status.REQUESTED).exists():
             raise ValidationError(SUPPLEMENT_PENDING, code="pending")
         supplement = Supplement.objects.create(project=project, requested_amount=amount, reason=reason.strip(), requested_by=actor)
-        _event(project, ProjectEvent.Action.SUPPLEMENT_REQUESTED, actor, note=f"{format_eur(amount)} – {reason.strip()}")
+        _event(project, ProjectEvent.Action.SUPPLEMENT_REQUESTED, actor, note=f"{format_eur(amount)} – {reason.strip()}",
+               supplement=supplement.pk, requested_amount=str(amount), fields=["requested_amount", "reason"])
     return supplement
 
 
@@ -524,7 +561,9 @@ def supplement_approve(*, actor, supplement: Supplement, amount: Decimal, note: 
         project.version += 1
         project.save(update_fields=["version"])
         action = ProjectEvent.Action.SUPPLEMENT_APPROVED_OVER_BUDGET if over else ProjectEvent.Action.SUPPLEMENT_APPROVED
-        _event(project, action, actor, note=format_eur(amount) + (f" – {note.strip()}" if note.strip() else ""))
+        _event(project, action, actor, note=format_eur(amount) + (f" – {note.strip()}" if note.strip() else ""),
+               supplement=supplement.pk, over_budget=over,
+               changes={"status": [Supplement.Status.REQUESTED, supplement.status], "approved_amount": [None, str(amount)]})
     return supplement
 
 
@@ -537,7 +576,8 @@ def supplement_reject(*, actor, supplement: Supplement, reason: str) -> Suppleme
         supplement.status, supplement.decision_note = Supplement.Status.REJECTED, reason.strip()
         supplement.decided_by, supplement.decided_at = actor, timezone.now()
         supplement.save()
-        _event(project, ProjectEvent.Action.SUPPLEMENT_REJECTED, actor, note=reason.strip())
+        _event(project, ProjectEvent.Action.SUPPLEMENT_REJECTED, actor, note=reason.strip(), supplement=supplement.pk,
+               changes={"status": [Supplement.Status.REQUESTED, supplement.status]}, fields=["decision_note"])
     return supplement
 
 
@@ -624,9 +664,14 @@ def _budget_set(model, *, actor, district: District, year: int, amount: Decimal,
     if amount < 0:
         raise ValidationError({"amount": ValidationError(NEGATIVE_AMOUNT, code="negative_amount")})
     with transaction.atomic():
+        old = model.objects.select_for_update().filter(district=district, year=year).values_list("amount", flat=True).first()
         budget, _created = model.objects.select_for_update().update_or_create(
             district=district, year=year, defaults={"amount": amount, **defaults}
         )
+        audit_log(action=Action.UPDATE if old is not None else Action.CREATE,
+                  name=f"microprojects.{model._meta.model_name}.set", user=actor, obj=budget,
+                  data={"district": district.pk, "year": year,
+                        "changes": {"amount": [str(old) if old is not None else None, str(budget.amount)]}})
     return budget
 
 
@@ -645,7 +690,11 @@ def action_grant_request(*, actor, district: District, **fields) -> ActionGrant:
     amount = to_money(fields.pop("amount"))
     _check_grant_amount(amount)
     year = (fields.get("activity_date") or timezone.localdate()).year
-    return ActionGrant.objects.create(district=district, year=year, amount=amount, requested_by=actor, **fields)
+    with transaction.atomic():
+        grant = ActionGrant.objects.create(district=district, year=year, amount=amount, requested_by=actor, **fields)
+        audit_log(action=Action.CREATE, name="microprojects.action_grant.requested", user=actor, obj=grant,
+                  data=audit_changes.created(grant, ["district", "year", "amount", *fields]))
+    return grant
 
 
 def _check_grant_amount(amount: Decimal) -> None:
@@ -704,6 +753,10 @@ def action_grant_decide(
             grant.status, grant.decline_reason = ActionGrant.Status.DECLINED, reason.strip()
         grant.decided_by, grant.decided_at = actor, timezone.now()
         grant.save()
+        audit_log(action=Action.UPDATE, name=f"microprojects.action_grant.{grant.status}", user=actor, obj=grant,
+                  data={"changes": {"status": [ActionGrant.Status.REQUESTED, grant.status]}, "criteria": criteria,
+                        "proof_due": audit_changes.audit_value(grant.proof_due),
+                        "fields": ["decline_reason"] if grant.decline_reason else []})
     return grant
 
 
@@ -721,4 +774,7 @@ def action_grant_record_proof(*, actor, grant: ActionGrant, received_on: datetim
             raise ValidationError({"received_on": ValidationError(GRANT_PROOF_IN_FUTURE, code="future")})
         grant.proof_received_on, grant.proof_note, grant.proof_recorded_by = received_on, note.strip(), actor
         grant.save(update_fields=["proof_received_on", "proof_note", "proof_recorded_by"])
+        audit_log(action=Action.UPDATE, name="microprojects.action_grant.proof_recorded", user=actor, obj=grant,
+                  data={"changes": {"proof_received_on": [None, received_on.isoformat()]},
+                        "fields": ["proof_received_on", *(["proof_note"] if grant.proof_note else [])]})
     return grant

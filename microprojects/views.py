@@ -160,16 +160,20 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
-    context = _detail_context(request, project)
+    return _render_detail(request, _project(request, pk))
+
+
+def _render_detail(request: HttpRequest, project: MicroProject, status: int = 200, **forms) -> HttpResponse:
+    """The project page – also again with a refused form's errors."""
+    context = _detail_context(request, project, **forms)
     shown = [case.reference for _day, case in context["referrals"].rows if case is not None]
     if shown:
         # Case references are social data: their display is logged like a read of the case list.
         audit_log(
             action=Action.VIEW, name="microprojects.referred_cases.viewed", request=request, obj=project,
-            data={"cases": shown},
+            data={"cases": shown, **({"status": status} if status != 200 else {})},
         )
-    return render(request, "microprojects/project_detail.html", context)
+    return render(request, "microprojects/project_detail.html", context, status=status)
 
 
 def _detail_context(request, project: MicroProject, **forms) -> dict:
@@ -250,7 +254,7 @@ def project_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if _submit(request, form, call, success) is not _REFUSED:
         return redirect("microprojects:detail", pk=pk)
     key = "approve_form" if approving else "reject_form"
-    return render(request, "microprojects/project_detail.html", _detail_context(request, project, **{key: form}), status=400)
+    return _render_detail(request, project, 400, **{key: form})
 
 
 def project_complete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -274,9 +278,7 @@ def participation_record(request: HttpRequest, pk: int) -> HttpResponse:
     call = lambda data: services.participation_record(actor=request.user, project=project, **data)  # noqa: E731
     if _submit(request, form, call, _("The participant counts have been saved.")) is not _REFUSED:
         return redirect("microprojects:detail", pk=pk)
-    return render(
-        request, "microprojects/project_detail.html", _detail_context(request, project, participation_form=form), status=400
-    )
+    return _render_detail(request, project, 400, participation_form=form)
 
 
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
