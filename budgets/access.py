@@ -39,6 +39,18 @@ def _finance_q(user, prefix: str) -> Q:
     return Q(pk__in=[])
 
 
+def bookable_cases(user) -> QuerySet:
+    """Cases a cost of `user` may be booked on, found by their file reference (form and import): those
+    of the districts whose cost entries the user sees (economic youth aid and leadership, limited to
+    their social centre if they have one). No case contents – just the reference, district and id.
+    Everybody else finds none, so a reference outside the scope reads like one that does not exist."""
+    from cases.models import Case
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    return Case.objects.filter(_finance_q(user, ""))
+
+
 @scope_for(Budget)
 def _scope_budget(user, qs: QuerySet) -> QuerySet:
     return qs.filter(budget_q(user))

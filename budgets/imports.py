@@ -40,9 +40,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from budgets import legal_basis
+from budgets import legal_basis, selectors
 from budgets.models import Area, Budget, CostCategory, CostEntry, Settlement
 from budgets.services import EXCEPTION_ONLY_ECONOMIC_AID
+from juwe.access import visible
 from juwe.audit import Action, audit_log
 from juwe.lib.money import AmountError, format_amount, parse_amount
 from juwe.lib.seeding import chunked
@@ -153,8 +154,12 @@ def _amount_problem(text: str) -> tuple[Decimal | None, str | None]:
     return amount, None
 
 
-def parse(text: str, *, progress: Callable[[int], None] | None = None) -> ImportResult:
-    """Check every row of the file; nothing is written."""
+def parse(text: str, *, user, progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Check every row of the file as `user` would book it; nothing is written.
+
+    Districts, budgets, cases and providers are looked up within the user's scope (budgets.access):
+    a district code, budget or case reference outside it is reported exactly like one that does not
+    exist, so the file tells nothing about other social centres."""
     result = ImportResult()
     reader = csv.reader(io.StringIO(text), delimiter=";")
     try:
@@ -169,7 +174,7 @@ def parse(text: str, *, progress: Callable[[int], None] | None = None) -> Import
         return result
     idx = {name: header.index(name) for name in COLUMNS if name in header}
     records = list(reader)
-    lookups = _lookups(records, idx)
+    lookups = _lookups(records, idx, user)
     categories = _category_lookup()
     seen: set[tuple[int, str]] = set()
 
@@ -259,10 +264,12 @@ def parse(text: str, *, progress: Callable[[int], None] | None = None) -> Import
     return result
 
 
-def _lookups(records: list[list[str]], idx: dict[str, int]) -> dict:
-    """Everything the rows refer to, loaded with a handful of queries (not one per row)."""
+def _lookups(records: list[list[str]], idx: dict[str, int], user) -> dict:
+    """Everything the rows refer to that `user` may book on, loaded with a handful of queries (not
+    one per row). Every lookup starts from the access policy – except the invoice numbers already
+    booked: the database refuses a provider's number twice whichever budget holds it, so the check
+    must see them all (the message only repeats the number from the file)."""
     from cases.contracts import decided_help
-    from cases.models import Case
 
     def values(name):
         i = idx.get(name)
@@ -271,11 +278,11 @@ def _lookups(records: list[list[str]], idx: dict[str, int]) -> dict:
     district_codes = values("Stadtteil")
     budgets = {
         (b.district.code, b.year, b.area): b
-        for b in Budget.objects.filter(district__code__in=district_codes).select_related("district")
+        for b in visible(user, Budget).filter(district__code__in=district_codes).select_related("district")
     }
-    final = set(Settlement.objects.filter(budget__in=[b.pk for b in budgets.values()], status=Settlement.Status.FINAL)
-                .values_list("budget_id", flat=True))
-    providers = {p.name.casefold(): p for p in Provider.objects.all()}
+    final = set(visible(user, Settlement).filter(budget__in=[b.pk for b in budgets.values()],
+                                                 status=Settlement.Status.FINAL).values_list("budget_id", flat=True))
+    providers = {p.name.casefold(): p for p in visible(user, Provider)}
     invoices = sorted(values("Belegnummer"))
     booked = set()
     for part in chunked(invoices, 10000):
@@ -283,8 +290,8 @@ def _lookups(records: list[list[str]], idx: dict[str, int]) -> dict:
     refs = sorted(values("Aktenzeichen"))
     cases = {}
     for part in chunked(refs, 10000):
-        cases |= {ref: (pk, d) for pk, ref, d in Case.objects.filter(reference__in=part).values_list("id", "reference", "district_id")}
-    known = set(District.objects.filter(code__in=district_codes).values_list("code", flat=True))
+        cases |= selectors.case_references_for(user, part)
+    known = set(visible(user, District).filter(code__in=district_codes).values_list("code", flat=True))
     # § 36a SGB VIII: approved contracts and takings into care of all the file's cases (two queries).
     decided = decided_help(pk for pk, _district in cases.values())
     return {"districts": known, "budgets": budgets, "final": final, "providers": providers,

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
+from budgets.access import bookable_cases
 from budgets.commitments import SOURCES, commitments_for, committed_categories
 from budgets.models import Budget, CostCategory, CostEntry, CostMonthTotal, PotTransfer, Settlement
 from juwe.access import visible
@@ -41,6 +42,22 @@ def exception_entries_for(user) -> QuerySet:
     return cost_entries_for(user).select_related("created_by").filter(
         case__isnull=False, contract__isnull=True, protection__isnull=True
     )
+
+
+def case_by_reference(user, reference: str):
+    """The case with this file reference that `user` may book a cost on (id, district and reference
+    only), or None – whether there is no such case or it lies outside the user's scope."""
+    reference = (reference or "").strip()
+    if not reference:
+        return None
+    return bookable_cases(user).filter(reference=reference).only("id", "district_id", "reference").first()
+
+
+def case_references_for(user, references) -> dict[str, tuple[int, int]]:
+    """{reference: (case id, district id)} of the given references that `user` may book on (see
+    `bookable_cases`); the others are missing, as if they did not exist."""
+    return {ref: (pk, district) for pk, ref, district in
+            bookable_cases(user).filter(reference__in=references).values_list("id", "reference", "district_id")}
 
 
 def settlements_for(user) -> QuerySet:

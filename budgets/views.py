@@ -166,11 +166,10 @@ def cost_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _case_by_reference(user, reference: str):
-    from cases.models import Case
-
-    if not reference:
+    if not (reference or "").strip():
         return None
-    case = Case.objects.filter(reference=reference.strip()).only("id", "district_id", "reference").first()
+    # Scoped: a case outside the user's scope gets the same answer as one that does not exist.
+    case = selectors.case_by_reference(user, reference)
     if case is None:
         raise ValidationError({"case_reference": [_("There is no case with this reference.")]})
     return case
@@ -259,7 +258,7 @@ def cost_entry_import(request: HttpRequest) -> HttpResponse:
         if stored is None:
             messages.error(request, _("Please upload the file again."))
             return redirect("budgets:cost_entry_import")
-        result = imports.parse(stored["text"])
+        result = imports.parse(stored["text"], user=request.user)
         try:
             saved = imports.save(result, user=request.user, filename=stored["name"])
         except ValidationError as exc:
@@ -279,7 +278,7 @@ def cost_entry_import(request: HttpRequest) -> HttpResponse:
                 except ValidationError as exc:
                     form.add_error("file", exc)
                 else:
-                    result = imports.parse(text)
+                    result = imports.parse(text, user=request.user)
                     if result.ok:
                         request.session[IMPORT_SESSION_KEY] = {"text": text, "name": upload.name}
     return render(request, "budgets/cost_entry_import.html",

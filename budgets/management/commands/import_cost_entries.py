@@ -38,7 +38,9 @@ class Command(BaseCommand):
         lines = text.count("\n")
         quiet = options["verbosity"] == 0
         with tqdm(total=lines, desc="Prüfen", unit=" Zeilen", file=sys.stderr, disable=quiet) as bar:
-            result = imports.parse(text, progress=lambda n: bar.update(n - bar.n))
+            # The user's scope applies as in the web import: other social centres' districts,
+            # budgets and cases are unknown to the file.
+            result = imports.parse(text, user=importer, progress=lambda n: bar.update(n - bar.n))
             bar.update(lines - bar.n)
         if result.error_count:
             for message in result.errors:
