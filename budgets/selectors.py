@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from budgets.access import bookable_cases
@@ -27,7 +27,16 @@ SUGGESTION_YEARS = 3
 
 
 def budgets_for(user) -> QuerySet:
-    return visible(user, Budget).select_related("district", "provider", "settlement")
+    # No select_related("settlement"): a budget's settlement is read through `settlements_for` (or
+    # `with_settlement_status`), whose scope is narrower – case managers see a budget, not its settlement.
+    return visible(user, Budget).select_related("district", "provider")
+
+
+def with_settlement_status(user, budgets: QuerySet) -> QuerySet:
+    """`budgets` annotated with `settlement_status`: the status of each one's settlement if the user
+    may see it (budgets.access), else None – in the same query, for lists."""
+    status = visible(user, Settlement).filter(budget_id=OuterRef("pk")).values("status")[:1]
+    return budgets.annotate(settlement_status=Subquery(status))
 
 
 def cost_entries_for(user) -> QuerySet:

@@ -63,11 +63,12 @@ def budget_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.budgets_for(request.user).order_by("-year", "district__name", "area")
     filterset = BudgetFilter(request.GET, queryset=qs, user=request.user)
     totals = metrics.budget_totals(filterset.qs)
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator = Paginator(selectors.with_settlement_status(request.user, filterset.qs), PAGE_SIZE)
     paginator.count = totals["count"]  # counted with the totals: no second COUNT query
     page = paginator.get_page(request.GET.get("page"))
     page_positions = selectors.positions(list(page.object_list))
-    rows = [(b, page_positions[b.pk]) for b in page.object_list]
+    rows = [(b, page_positions[b.pk], Settlement.Status(b.settlement_status) if b.settlement_status else None)
+            for b in page.object_list]
     if paginator.num_pages == 1:
         # The whole list is on the page: its projection is known, so committed and forecast add up too.
         totals["committed"] = sum((p.committed for p in page_positions.values()), Decimal("0.00"))
@@ -102,7 +103,7 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
     budget = get_visible_or_404(request.user, selectors.budgets_for(request.user), pk=pk)
     position = selectors.budget_position(request.user, budget)
     context = {"budget": budget, "position": position,
-               "settlement": Settlement.objects.filter(budget=budget).first()}
+               "settlement": selectors.settlements_for(request.user).filter(budget=budget).first()}
     if request.user.has_perm("budgets.view_instalments"):
         context["instalments"] = visible(request.user, Instalment).filter(budget=budget).order_by("month")
     if request.user.has_perm("budgets.set_budget"):
