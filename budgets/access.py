@@ -14,7 +14,7 @@ from __future__ import annotations
 import rules
 from django.db.models import Q, QuerySet
 
-from budgets.models import Budget, CostEntry, Instalment, PotTransfer, Settlement
+from budgets.models import Budget, CostEntry, ImportUpload, Instalment, PotTransfer, Settlement
 from juwe.access import district_scope, is_caseworker, is_economic_aid, is_leadership, is_provider_staff, is_team_lead, scope_for
 from juwe.roles import Role
 
@@ -81,6 +81,12 @@ def _scope_settlement(user, qs: QuerySet) -> QuerySet:
 @scope_for(PotTransfer)
 def _scope_pot_transfer(user, qs: QuerySet) -> QuerySet:
     return qs.filter(_finance_q(user, "settlement__budget__"))
+
+
+@scope_for(ImportUpload)
+def _scope_import_upload(user, qs: QuerySet) -> QuerySet:
+    # A checked file waiting for its confirmation is its uploader's alone (another user's id: 404).
+    return qs.filter(owner_id=user.pk)
 
 
 rules.add_perm("budgets.view_budgets", is_finance | is_caseworker | is_provider_staff)

@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from budgets import legal_basis, selectors
-from budgets.models import Area, Budget, CostCategory, CostEntry, Settlement
+from budgets.models import Area, Budget, CostCategory, CostEntry, ImportUpload, Settlement
 from budgets.services import EXCEPTION_ONLY_ECONOMIC_AID
 from juwe.access import visible
 from juwe.audit import Action, audit_log
@@ -69,6 +69,10 @@ CATEGORY_NAMES = {
 MAX_ERRORS = 200
 IMPORT_NEGATIVE = _lazy("the amount %(amount)s is negative: the file only books costs. A correction is booked in "
                         "JuWe as the reversal of the entry it corrects (“Reverse” in the list of cost entries)")
+ALREADY_IMPORTED = _lazy("This file has already been imported; nothing was booked twice.")
+UPLOAD_EXPIRED = _lazy("The checked file waited more than a day for its confirmation and has been deleted. "
+                       "Please upload the file again.")
+UPLOAD_GONE = _lazy("Please upload the file again.")
 NO_BASIS = legal_basis.LegalBasis()
 COPY_COLUMNS = ("budget_id", "booking_date", "category", "amount", "provider_id", "invoice_number", "case_id", "note",
                 "created_at", "created_by_id", "service_date", "contract_id", "protection_id", "exception_reason")
@@ -324,3 +328,55 @@ def save(result: ImportResult, *, user, progress: Callable[[int], None] | None =
                   data={"rows": len(result.rows), "total": str(result.total), "file": filename[:100],
                         "exceptions": sum(1 for r in result.rows if r.exception_reason)})
     return len(result.rows)
+
+
+# --- The checked file between check and confirmation (web import) -----------------------------------
+
+
+def upload_store(*, user, filename: str, text: str, result: ImportResult) -> ImportUpload:
+    """Keep a file that passed the check until its uploader confirms it (budgets.models.ImportUpload)."""
+    if not result.ok:
+        raise ValidationError(_("The file has errors; nothing was saved."))
+    # The name is only shown and logged: no control characters, at most what the column holds.
+    name = "".join(ch for ch in filename if ch.isprintable())[:255] or "import.csv"
+    return ImportUpload.objects.create(owner=user, filename=name, text=text, rows=len(result.rows))
+
+
+def upload_confirm(*, user, upload: ImportUpload) -> ImportResult:
+    """Check the stored file again (the data may have changed since) and save it; return the check's
+    result – saved when `result.ok`, the rows' errors otherwise (nothing saved).
+
+    The upload's row lock serialises confirmations of the same file (a double click, two tabs): the
+    second waits until the first has committed and is then refused with ALREADY_IMPORTED (code
+    "already_imported"), so the file is booked once. After saving, the file's content is deleted; the
+    empty row stays until the daily purge so that a late second confirmation is told what happened."""
+    with transaction.atomic():
+        try:
+            upload = ImportUpload.objects.select_for_update().get(pk=upload.pk, owner=user)
+        except ImportUpload.DoesNotExist:  # discarded or purged meanwhile
+            raise ValidationError(UPLOAD_GONE, code="gone") from None
+        if upload.imported_at:
+            raise ValidationError(ALREADY_IMPORTED, code="already_imported")
+        expired = upload.expired
+        if expired:
+            upload.delete()
+        else:
+            result = parse(upload.text, user=user)
+            if result.ok:
+                save(result, user=user, filename=upload.filename)
+                upload.text, upload.imported_at = "", timezone.now()
+                upload.save(update_fields=["text", "imported_at"])
+    if expired:  # outside the transaction: the delete stays
+        raise ValidationError(UPLOAD_EXPIRED, code="expired")
+    return result
+
+
+def upload_discard(*, user, upload: ImportUpload) -> None:
+    """Cancel: the checked file is deleted, nothing is booked."""
+    ImportUpload.objects.filter(pk=upload.pk, owner=user, imported_at__isnull=True).delete()
+
+
+def uploads_purge() -> int:
+    """Delete the checked files (confirmed or not) older than ImportUpload.MAX_AGE; how many."""
+    deleted, _by_model = ImportUpload.objects.filter(created_at__lt=timezone.now() - ImportUpload.MAX_AGE).delete()
+    return deleted

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,11 +23,12 @@ from budgets.forms import (
     BudgetUpdateForm,
     CostEntryForm,
     ImportForm,
+    ImportUploadForm,
     InstalmentPaidForm,
     PotTransferForm,
     ReverseForm,
 )
-from budgets.models import Area, CostCategory, Instalment, PotTransfer, Settlement
+from budgets.models import Area, CostCategory, ImportUpload, Instalment, PotTransfer, Settlement
 from juwe.access import get_visible_or_404, require_perm, visible
 from juwe.audit import Action, audit_log
 from juwe.lib.export import export_response
@@ -36,7 +37,6 @@ from juwe.models import District
 from microprojects import selectors as microproject_selectors
 
 PAGE_SIZE = 50
-IMPORT_SESSION_KEY = "budgets_import"
 IMPORT_WEB_LIMIT = 5 * 1024 * 1024  # bigger files: manage.py import_cost_entries
 
 
@@ -251,40 +251,62 @@ def cost_entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def cost_entry_import(request: HttpRequest) -> HttpResponse:
-    """Step 1: upload and check (preview with every error). Step 2: save the checked file."""
+    """Step 1: upload and check (preview with every error); a correct file is stored server-side
+    (budgets.models.ImportUpload). Step 2: save the checked file – or discard it – by its id."""
     require_perm(request.user, "budgets.book_costs")
-    form, result = ImportForm(), None
-    if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.pop(IMPORT_SESSION_KEY, None)
-        if stored is None:
-            messages.error(request, _("Please upload the file again."))
+    if request.method == "POST" and ("confirm" in request.POST or "discard" in request.POST):
+        upload = _own_upload_or_404(request)
+        if "discard" in request.POST:
+            imports.upload_discard(user=request.user, upload=upload)
+            messages.info(request, _("The checked file has been discarded; nothing was booked."))
             return redirect("budgets:cost_entry_import")
-        result = imports.parse(stored["text"], user=request.user)
-        try:
-            saved = imports.save(result, user=request.user, filename=stored["name"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("%(n)s bookings imported.") % {"n": saved})
-            return redirect("budgets:cost_entry_list")
-    elif request.method == "POST":
+        return _import_confirm(request, upload)
+    imports.uploads_purge()
+    form, result, upload = ImportForm(), None, None
+    if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > IMPORT_WEB_LIMIT:
+            file = form.cleaned_data["file"]
+            if file.size > IMPORT_WEB_LIMIT:
                 form.add_error("file", _("The file is too large for the web import; use the command import_cost_entries."))
             else:
                 try:
-                    text = imports.decode(upload.read())
+                    text = imports.decode(file.read())
                 except ValidationError as exc:
                     form.add_error("file", exc)
                 else:
                     result = imports.parse(text, user=request.user)
                     if result.ok:
-                        request.session[IMPORT_SESSION_KEY] = {"text": text, "name": upload.name}
+                        upload = imports.upload_store(user=request.user, filename=file.name, text=text, result=result)
+    return _import_page(request, form, result, upload)
+
+
+def _import_page(request: HttpRequest, form, result, upload) -> HttpResponse:
     return render(request, "budgets/cost_entry_import.html",
-                  {"form": form, "result": result, "preview": result.rows[:50] if result else [],
+                  {"form": form, "result": result, "upload": upload, "preview": result.rows[:50] if result else [],
                    "columns": imports.COLUMNS, "category_names": imports.CATEGORY_NAMES})
+
+
+def _own_upload_or_404(request: HttpRequest):
+    form = ImportUploadForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    return get_visible_or_404(request.user, ImportUpload, pk=form.cleaned_data["upload"])
+
+
+def _import_confirm(request: HttpRequest, upload) -> HttpResponse:
+    try:
+        result = imports.upload_confirm(user=request.user, upload=upload)
+    except ValidationError as exc:
+        if exc.code == "already_imported":  # a double click or a second tab: booked once, say so
+            messages.info(request, " ".join(exc.messages))
+            return redirect("budgets:cost_entry_list")
+        messages.error(request, " ".join(exc.messages))
+        return redirect("budgets:cost_entry_import")
+    if not result.ok:  # the data changed since the check (e.g. an invoice booked meanwhile)
+        return _import_page(request, ImportForm(), result, None)
+    messages.success(request, _("%(n)s bookings imported.") % {"n": len(result.rows)})
+    return redirect("budgets:cost_entry_list")
 
 
 def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:

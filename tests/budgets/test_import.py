@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from budgets import imports, services
-from budgets.models import CostEntry
+from budgets.models import CostEntry, ImportUpload
 from tests.budgets.factories import CostEntryFactory, approved_contract, make_budget, make_case, taking_into_care
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,8 @@ def test_web_import_preview_then_confirm(as_user, users, good):
     response = client.post(reverse("budgets:cost_entry_import"), {"file": upload})
     assert response.status_code == 200 and "RE-1002" in response.text
     assert CostEntry.objects.count() == 0  # preview only
-    response = client.post(reverse("budgets:cost_entry_import"), {"confirm": "1"})
+    upload = ImportUpload.objects.get()  # the checked file waits server-side (tests/budgets/test_import_upload.py)
+    response = client.post(reverse("budgets:cost_entry_import"), {"confirm": "1", "upload": str(upload.pk)})
     assert response.status_code == 302 and CostEntry.objects.count() == 3
 
 
@@ -110,7 +111,8 @@ def test_web_import_of_bad_file_shows_row_errors(as_user, users, org, budget):
     upload = SimpleUploadedFile("b.csv", bad.encode("utf-8"))
     response = as_user(users.economic_aid).post(reverse("budgets:cost_entry_import"), {"file": upload})
     assert "abc" in response.text and CostEntry.objects.count() == 0
-    assert as_user(users.economic_aid).post(reverse("budgets:cost_entry_import"), {"confirm": "1"}).status_code == 302
+    assert not ImportUpload.objects.exists()  # nothing to confirm: a confirm without a checked file is 404
+    assert as_user(users.economic_aid).post(reverse("budgets:cost_entry_import"), {"confirm": "1"}).status_code == 404
     assert CostEntry.objects.count() == 0
 
 
