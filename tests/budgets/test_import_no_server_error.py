@@ -6,6 +6,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -144,3 +145,13 @@ def test_the_same_file_confirmed_twice_at_once_is_booked_once(org, users, round_
         texts = sorted(" ".join(str(m) for m in get_messages(r.wsgi_request)) for r in responses.values())
     assert any("3 Buchungen importiert" in t for t in texts)
     assert any("bereits importiert" in t for t in texts)
+
+
+def test_an_invoice_booked_between_check_and_save_is_a_message_not_a_server_error(org, users, budget):
+    result = imports.parse(csv_text(line(org, number="RE-1"), line(org, number="RE-2")), user=users.economic_aid)
+    assert result.ok
+    CostEntryFactory(budget=budget, provider=org.provider_a, invoice_number="RE-2")  # the booking form, meanwhile
+    with translation.override("de"), pytest.raises(ValidationError) as refused:
+        imports.save(result, user=users.economic_aid)
+    assert "inzwischen geändert" in refused.value.messages[0]
+    assert CostEntry.objects.count() == 1
