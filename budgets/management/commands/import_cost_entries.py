@@ -23,7 +23,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
-        parser.add_argument("--user", required=True, help="user name of the economic youth aid member importing")
+        parser.add_argument("--user", required=True,
+                            help="user name of the economic youth aid member importing; the rows are checked in "
+                                 "that user's scope (districts, budgets and cases of their social centre)")
         parser.add_argument("--check-only", action="store_true", help="check the file, save nothing")
 
     def handle(self, path: Path, user: str, check_only: bool, **options):
