@@ -14,7 +14,7 @@ from __future__ import annotations
 import rules
 from django.db.models import Q, QuerySet
 
-from budgets.models import Budget, CostEntry, Instalment, PotTransfer, Settlement
+from budgets.models import Budget, CostEntry, ImportUpload, Instalment, PotTransfer, Settlement
 from juwe.access import district_scope, is_caseworker, is_economic_aid, is_leadership, is_provider_staff, is_team_lead, scope_for
 from juwe.roles import Role
 
@@ -37,6 +37,18 @@ def _finance_q(user, prefix: str) -> Q:
     if user.has_role(Role.ECONOMIC_AID, Role.LEADERSHIP):
         return Q(**{f"{prefix}district__in": district_scope(user).values("id")})
     return Q(pk__in=[])
+
+
+def bookable_cases(user) -> QuerySet:
+    """Cases a cost of `user` may be booked on, found by their file reference (form and import): those
+    of the districts whose cost entries the user sees (economic youth aid and leadership, limited to
+    their social centre if they have one). No case contents – just the reference, district and id.
+    Everybody else finds none, so a reference outside the scope reads like one that does not exist."""
+    from cases.models import Case
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    return Case.objects.filter(_finance_q(user, ""))
 
 
 @scope_for(Budget)
@@ -69,6 +81,12 @@ def _scope_settlement(user, qs: QuerySet) -> QuerySet:
 @scope_for(PotTransfer)
 def _scope_pot_transfer(user, qs: QuerySet) -> QuerySet:
     return qs.filter(_finance_q(user, "settlement__budget__"))
+
+
+@scope_for(ImportUpload)
+def _scope_import_upload(user, qs: QuerySet) -> QuerySet:
+    # A checked file waiting for its confirmation is its uploader's alone (another user's id: 404).
+    return qs.filter(owner_id=user.pk)
 
 
 rules.add_perm("budgets.view_budgets", is_finance | is_caseworker | is_provider_staff)

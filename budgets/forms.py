@@ -130,6 +130,12 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file from the bookkeeping system"))
 
 
+class ImportUploadForm(forms.Form):
+    """Step 2 of the import: which checked file (budgets.models.ImportUpload) to save or discard."""
+
+    upload = forms.UUIDField()
+
+
 class PotTransferForm(forms.ModelForm):
     amount = MoneyField(label=_("amount"), allow_zero=False,
                         error_messages={"zero": TRANSFER_NOT_POSITIVE, "negative": TRANSFER_NOT_POSITIVE})

@@ -7,6 +7,8 @@ a deficit is carried by the county. A final settlement freezes its figures; the 
 refuses any change to the cost entries of a budget whose settlement is final.
 """
 
+import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pgtrigger
@@ -14,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from juwe.lib.money import format_eur
@@ -378,3 +381,39 @@ class PotTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {format_eur(self.amount)} → {self.settlement.budget}"
+
+
+class ImportUpload(models.Model):
+    """A cost-entry file that passed the check of the web import and waits for its confirmation.
+
+    Stored once, server-side, owned by the uploading user and referenced by its id in the confirm
+    form (before, the whole file sat in the session and was written back with every request). The
+    confirmation locks the row, so the same file confirmed twice at once is booked once; it then
+    empties `text` – the bookings are in, the file is not kept – and records `imported_at`, so a
+    second confirmation is told so. Rows older than MAX_AGE are deleted (budgets.imports.uploads_purge:
+    on every visit of the import page and by `manage.py purge_import_uploads`)."""
+
+    MAX_AGE = timedelta(days=1)
+
+    # Random, not a counter: the id travels in a form and names nothing about other uploads.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("uploaded by"),
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    text = models.TextField(_("content"), blank=True)
+    rows = models.PositiveIntegerField(_("bookings"))
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("checked import file")
+        verbose_name_plural = _("checked import files")
+        indexes = [models.Index(fields=["created_at"], name="import_upload_created_idx")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def expired(self) -> bool:
+        return self.created_at < timezone.now() - self.MAX_AGE

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from budgets.access import bookable_cases
 from budgets.commitments import SOURCES, commitments_for, committed_categories
 from budgets.models import Budget, CostCategory, CostEntry, CostMonthTotal, PotTransfer, Settlement
 from juwe.access import visible
@@ -26,7 +27,16 @@ SUGGESTION_YEARS = 3
 
 
 def budgets_for(user) -> QuerySet:
-    return visible(user, Budget).select_related("district", "provider", "settlement")
+    # No select_related("settlement"): a budget's settlement is read through `settlements_for` (or
+    # `with_settlement_status`), whose scope is narrower – case managers see a budget, not its settlement.
+    return visible(user, Budget).select_related("district", "provider")
+
+
+def with_settlement_status(user, budgets: QuerySet) -> QuerySet:
+    """`budgets` annotated with `settlement_status`: the status of each one's settlement if the user
+    may see it (budgets.access), else None – in the same query, for lists."""
+    status = visible(user, Settlement).filter(budget_id=OuterRef("pk")).values("status")[:1]
+    return budgets.annotate(settlement_status=Subquery(status))
 
 
 def cost_entries_for(user) -> QuerySet:
@@ -41,6 +51,22 @@ def exception_entries_for(user) -> QuerySet:
     return cost_entries_for(user).select_related("created_by").filter(
         case__isnull=False, contract__isnull=True, protection__isnull=True
     )
+
+
+def case_by_reference(user, reference: str):
+    """The case with this file reference that `user` may book a cost on (id, district and reference
+    only), or None – whether there is no such case or it lies outside the user's scope."""
+    reference = (reference or "").strip()
+    if not reference:
+        return None
+    return bookable_cases(user).filter(reference=reference).only("id", "district_id", "reference").first()
+
+
+def case_references_for(user, references) -> dict[str, tuple[int, int]]:
+    """{reference: (case id, district id)} of the given references that `user` may book on (see
+    `bookable_cases`); the others are missing, as if they did not exist."""
+    return {ref: (pk, district) for pk, ref, district in
+            bookable_cases(user).filter(reference__in=references).values_list("id", "reference", "district_id")}
 
 
 def settlements_for(user) -> QuerySet:

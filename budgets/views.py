@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,11 +24,12 @@ from budgets.forms import (
     BudgetUpdateForm,
     CostEntryForm,
     ImportForm,
+    ImportUploadForm,
     InstalmentPaidForm,
     PotTransferForm,
     ReverseForm,
 )
-from budgets.models import Area, CostCategory, Instalment, PotTransfer, Settlement
+from budgets.models import Area, CostCategory, ImportUpload, Instalment, PotTransfer, Settlement
 from juwe.access import get_visible_or_404, require_perm, visible
 from juwe.audit import Action, audit_log
 from juwe.lib.export import export_response
@@ -37,7 +38,6 @@ from juwe.models import District
 from microprojects import selectors as microproject_selectors
 
 PAGE_SIZE = 50
-IMPORT_SESSION_KEY = "budgets_import"
 IMPORT_WEB_LIMIT = 5 * 1024 * 1024  # bigger files: manage.py import_cost_entries
 
 
@@ -64,11 +64,12 @@ def budget_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.budgets_for(request.user).order_by("-year", "district__name", "area")
     filterset = BudgetFilter(request.GET, queryset=qs, user=request.user)
     totals = metrics.budget_totals(filterset.qs)
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator = Paginator(selectors.with_settlement_status(request.user, filterset.qs), PAGE_SIZE)
     paginator.count = totals["count"]  # counted with the totals: no second COUNT query
     page = paginator.get_page(request.GET.get("page"))
     page_positions = selectors.positions(list(page.object_list))
-    rows = [(b, page_positions[b.pk]) for b in page.object_list]
+    rows = [(b, page_positions[b.pk], Settlement.Status(b.settlement_status) if b.settlement_status else None)
+            for b in page.object_list]
     if paginator.num_pages == 1:
         # The whole list is on the page: its projection is known, so committed and forecast add up too.
         totals["committed"] = sum((p.committed for p in page_positions.values()), Decimal("0.00"))
@@ -103,7 +104,7 @@ def budget_detail(request: HttpRequest, pk: int) -> HttpResponse:
     budget = get_visible_or_404(request.user, selectors.budgets_for(request.user), pk=pk)
     position = selectors.budget_position(request.user, budget)
     context = {"budget": budget, "position": position,
-               "settlement": Settlement.objects.filter(budget=budget).first()}
+               "settlement": selectors.settlements_for(request.user).filter(budget=budget).first()}
     if request.user.has_perm("budgets.view_instalments"):
         context["instalments"] = visible(request.user, Instalment).filter(budget=budget).order_by("month")
     if request.user.has_perm("budgets.set_budget"):
@@ -170,11 +171,10 @@ def cost_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _case_by_reference(user, reference: str):
-    from cases.models import Case
-
-    if not reference:
+    if not (reference or "").strip():
         return None
-    case = Case.objects.filter(reference=reference.strip()).only("id", "district_id", "reference").first()
+    # Scoped: a case outside the user's scope gets the same answer as one that does not exist.
+    case = selectors.case_by_reference(user, reference)
     if case is None:
         raise ValidationError({"case_reference": [_("There is no case with this reference.")]})
     return case
@@ -260,40 +260,62 @@ def cost_entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def cost_entry_import(request: HttpRequest) -> HttpResponse:
-    """Step 1: upload and check (preview with every error). Step 2: save the checked file."""
+    """Step 1: upload and check (preview with every error); a correct file is stored server-side
+    (budgets.models.ImportUpload). Step 2: save the checked file – or discard it – by its id."""
     require_perm(request.user, "budgets.book_costs")
-    form, result = ImportForm(), None
-    if request.method == "POST" and "confirm" in request.POST:
-        stored = request.session.pop(IMPORT_SESSION_KEY, None)
-        if stored is None:
-            messages.error(request, _("Please upload the file again."))
+    if request.method == "POST" and ("confirm" in request.POST or "discard" in request.POST):
+        upload = _own_upload_or_404(request)
+        if "discard" in request.POST:
+            imports.upload_discard(user=request.user, upload=upload)
+            messages.info(request, _("The checked file has been discarded; nothing was booked."))
             return redirect("budgets:cost_entry_import")
-        result = imports.parse(stored["text"])
-        try:
-            saved = imports.save(result, user=request.user, filename=stored["name"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("%(n)s bookings imported.") % {"n": saved})
-            return redirect("budgets:cost_entry_list")
-    elif request.method == "POST":
+        return _import_confirm(request, upload)
+    imports.uploads_purge()
+    form, result, upload = ImportForm(), None, None
+    if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > IMPORT_WEB_LIMIT:
+            file = form.cleaned_data["file"]
+            if file.size > IMPORT_WEB_LIMIT:
                 form.add_error("file", _("The file is too large for the web import; use the command import_cost_entries."))
             else:
                 try:
-                    text = imports.decode(upload.read())
+                    text = imports.decode(file.read())
                 except ValidationError as exc:
                     form.add_error("file", exc)
                 else:
-                    result = imports.parse(text)
+                    result = imports.parse(text, user=request.user)
                     if result.ok:
-                        request.session[IMPORT_SESSION_KEY] = {"text": text, "name": upload.name}
+                        upload = imports.upload_store(user=request.user, filename=file.name, text=text, result=result)
+    return _import_page(request, form, result, upload)
+
+
+def _import_page(request: HttpRequest, form, result, upload) -> HttpResponse:
     return render(request, "budgets/cost_entry_import.html",
-                  {"form": form, "result": result, "preview": result.rows[:50] if result else [],
+                  {"form": form, "result": result, "upload": upload, "preview": result.rows[:50] if result else [],
                    "columns": imports.COLUMNS, "category_names": imports.CATEGORY_NAMES})
+
+
+def _own_upload_or_404(request: HttpRequest):
+    form = ImportUploadForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    return get_visible_or_404(request.user, ImportUpload, pk=form.cleaned_data["upload"])
+
+
+def _import_confirm(request: HttpRequest, upload) -> HttpResponse:
+    try:
+        result = imports.upload_confirm(user=request.user, upload=upload)
+    except ValidationError as exc:
+        if exc.code == "already_imported":  # a double click or a second tab: booked once, say so
+            messages.info(request, " ".join(exc.messages))
+            return redirect("budgets:cost_entry_list")
+        messages.error(request, " ".join(exc.messages))
+        return redirect("budgets:cost_entry_import")
+    if not result.ok:  # the data changed since the check (e.g. an invoice booked meanwhile)
+        return _import_page(request, ImportForm(), result, None)
+    messages.success(request, _("%(n)s bookings imported.") % {"n": len(result.rows)})
+    return redirect("budgets:cost_entry_list")
 
 
 def settlement_detail(request: HttpRequest, pk: int) -> HttpResponse:

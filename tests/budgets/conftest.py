@@ -14,3 +14,13 @@ def budget(org, users):
 @pytest.fixture
 def vahr_budget(org, users):
     return make_budget(users.leadership, org.vahr, amount=Decimal("800000.00"))
+
+
+@pytest.fixture
+def scoped_economic_aid(org):
+    """Economic youth aid bound to social centre A (Walle, Westend) – unlike `users.economic_aid`, who has
+    no social centre and sees the whole office. Budgets and cases of centre B (Vahr) are outside their scope."""
+    from juwe.roles import Role
+    from tests.factories import UserFactory
+
+    return UserFactory(username="wjh-a", roles=[Role.ECONOMIC_AID], social_center=org.center_a)

@@ -219,11 +219,11 @@ def csv(*rows):
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
-def test_import_reads_amounts_as_german_in_any_language(org, budget, language):
+def test_import_reads_amounts_as_german_in_any_language(org, users, budget, language):
     text = csv(row(org, "12.500", "RE-1"), row(org, "1.234,56", "RE-2"), row(org, "12,5", "RE-3"),
                row(org, "99", "RE-4"), row(org, "1.000.000,00 €", "RE-5"))
     with translation.override(language):
-        result = imports.parse(text)
+        result = imports.parse(text, user=users.economic_aid)
     assert result.ok, result.errors
     assert [r.amount for r in result.rows] == [Decimal("12500.00"), Decimal("1234.56"), Decimal("12.50"),
                                                Decimal("99.00"), Decimal("1000000.00")]
@@ -238,9 +238,9 @@ def test_import_reads_amounts_as_german_in_any_language(org, budget, language):
     ("-50,00", "der Betrag -50,00\u00a0€ ist negativ: Die Datei bucht nur Kosten. Eine Korrektur wird in JuWe als "
                "Storno der Buchung gebucht, die sie korrigiert („Stornieren“ in der Liste der Ist-Kosten)"),
 ])
-def test_import_refuses_unclear_zero_and_negative_amounts_by_line(org, budget, amount, message):
+def test_import_refuses_unclear_zero_and_negative_amounts_by_line(org, users, budget, amount, message):
     with translation.override("de"):
-        result = imports.parse(csv(row(org, "100,00", "RE-1"), row(org, amount, "RE-2")))
+        result = imports.parse(csv(row(org, "100,00", "RE-1"), row(org, amount, "RE-2")), user=users.economic_aid)
         assert not result.ok and result.error_count == 1
         assert result.errors[0].startswith("Zeile 3: ") and message in result.errors[0], result.errors
 

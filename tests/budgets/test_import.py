@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from budgets import imports, services
-from budgets.models import CostEntry
+from budgets.models import CostEntry, ImportUpload
 from tests.budgets.factories import CostEntryFactory, approved_contract, make_budget, make_case, taking_into_care
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def good(org, budget):
 
 
 def test_good_file_is_checked_then_saved_completely(good, users, budget):
-    result = imports.parse(good)
+    result = imports.parse(good, user=users.economic_aid)
     assert result.ok and len(result.rows) == 3 and result.total == Decimal("16595.67")
     assert imports.save(result, user=users.economic_aid) == 3
     entry = CostEntry.objects.get(invoice_number="RE-1002")
@@ -53,7 +53,7 @@ def test_bad_rows_are_reported_by_line_in_german_and_nothing_is_saved(org, users
     from django.utils import translation
 
     with translation.override("de"):
-        result = imports.parse(text)
+        result = imports.parse(text, user=users.economic_aid)
         messages = "\n".join(result.errors)
     assert result.error_count == 6 and not result.ok
     assert "Zeile 3:" in messages and "kein Datum" in messages
@@ -75,7 +75,7 @@ def test_booking_into_a_final_settlement_is_refused_by_the_import(good, users, b
     s = services.settlement_prepare(user=users.economic_aid, budget=budget, today=datetime.date(2027, 1, 5))
     with time_machine.travel(datetime.datetime(2027, 1, 5, 12)):
         services.settlement_finalize(user=users.leadership, settlement=s)
-    result = imports.parse(good)
+    result = imports.parse(good, user=users.economic_aid)
     assert result.error_count == 3 and "abgeschlossen" in result.errors[0]
 
 
@@ -84,7 +84,7 @@ def test_case_reference_links_the_entry_to_the_case(org, users, budget):
     # § 36a SGB VIII: the SPFH of another provider, approved for January, is the legal basis of the invoice.
     contract = approved_contract(case, users.team_lead, provider=org.provider_b, start=date(2026, 1, 1))
     result = imports.parse(csv_text(f"15.01.2026;RE-9;{org.provider_a.name};{org.walle.code};JH;Fremdrechnung;800,00;"
-                                    f"{case.reference};SPFH Januar"))
+                                    f"{case.reference};SPFH Januar"), user=users.economic_aid)
     imports.save(result, user=users.economic_aid)
     assert CostEntry.objects.get().case == case
     assert CostEntry.objects.get().contract == contract
@@ -101,7 +101,8 @@ def test_web_import_preview_then_confirm(as_user, users, good):
     response = client.post(reverse("budgets:cost_entry_import"), {"file": upload})
     assert response.status_code == 200 and "RE-1002" in response.text
     assert CostEntry.objects.count() == 0  # preview only
-    response = client.post(reverse("budgets:cost_entry_import"), {"confirm": "1"})
+    upload = ImportUpload.objects.get()  # the checked file waits server-side (tests/budgets/test_import_upload.py)
+    response = client.post(reverse("budgets:cost_entry_import"), {"confirm": "1", "upload": str(upload.pk)})
     assert response.status_code == 302 and CostEntry.objects.count() == 3
 
 
@@ -110,12 +111,13 @@ def test_web_import_of_bad_file_shows_row_errors(as_user, users, org, budget):
     upload = SimpleUploadedFile("b.csv", bad.encode("utf-8"))
     response = as_user(users.economic_aid).post(reverse("budgets:cost_entry_import"), {"file": upload})
     assert "abc" in response.text and CostEntry.objects.count() == 0
-    assert as_user(users.economic_aid).post(reverse("budgets:cost_entry_import"), {"confirm": "1"}).status_code == 302
+    assert not ImportUpload.objects.exists()  # nothing to confirm: a confirm without a checked file is 404
+    assert as_user(users.economic_aid).post(reverse("budgets:cost_entry_import"), {"confirm": "1"}).status_code == 404
     assert CostEntry.objects.count() == 0
 
 
-def test_missing_columns_are_named(org):
-    result = imports.parse("Datum;Betrag\n01.01.2026;5,00\n")
+def test_missing_columns_are_named(org, users):
+    result = imports.parse("Datum;Betrag\n01.01.2026;5,00\n", user=users.economic_aid)
     assert result.error_count == 1 and "Belegnummer" in result.errors[0]
 
 
@@ -133,7 +135,8 @@ def test_management_command_imports_with_progress_and_refuses_bad_files(tmp_path
 
 def test_year_two_budgets(org, users):
     make_budget(users.leadership, org.walle, year=2025)
-    result = imports.parse(csv_text(f"15.01.2025;RE-2025;{org.provider_a.name};{org.walle.code};JH;Overhead;10,00;;"))
+    result = imports.parse(csv_text(f"15.01.2025;RE-2025;{org.provider_a.name};{org.walle.code};JH;Overhead;10,00;;"),
+                           user=users.economic_aid)
     assert result.ok and result.rows[0].budget.year == 2025
 
 
@@ -165,7 +168,7 @@ def test_rows_on_a_case_are_checked_for_their_legal_basis(org, users, budget):
         row(org, f"05.10.2026;OK-3;Sachkosten Fall;50,00;{ref};30.09.2026;"),
     )
     with translation.override("de"):
-        result = imports.parse(text)
+        result = imports.parse(text, user=users.economic_aid)
         messages = "\n".join(result.errors)
     assert result.error_count == 5 and [r.invoice_number for r in result.rows] == ["OK-1", "OK-2", "OK-3"]
     assert ("Zeile 3: Für Fall 2026/334/17 gibt es am 03.02.2026 keinen bewilligten Kontrakt. "
@@ -185,7 +188,7 @@ def test_basis_service_date_and_exception_reason_are_saved(org, users, budget):
         row(org, f"05.10.2026;C-1;Sachkosten Fall;50,00;{ref};30.09.2026;"),
         row(org, f"12.02.2026;C-2;Vorwegabzug;900,00;{ref};;vorsorglich"),
         row(org, f"20.01.2026;C-3;Sachkosten Fall;70,00;{ref};;Zuständigkeitswechsel"),
-    ))
+    ), user=users.economic_aid)
     assert result.ok, result.errors
     imports.save(result, user=users.economic_aid)
     saved = {e.invoice_number: e for e in CostEntry.objects.all()}
@@ -198,7 +201,8 @@ def test_basis_service_date_and_exception_reason_are_saved(org, users, budget):
 
 def test_exception_rows_are_saved_only_for_economic_aid(org, users, budget):
     case = make_case(org.walle, org.team_a, users.case_manager, number=17)
-    result = imports.parse(csv_text(row(org, f"20.01.2026;X-1;Sachkosten Fall;70,00;{case.reference};;Eilfall")))
+    result = imports.parse(csv_text(row(org, f"20.01.2026;X-1;Sachkosten Fall;70,00;{case.reference};;Eilfall")),
+                           user=users.economic_aid)
     assert result.ok
     with pytest.raises(ValidationError) as exc:
         imports.save(result, user=users.leadership)
@@ -211,7 +215,7 @@ def test_file_without_the_optional_columns_still_imports(org, users, budget):
     approved_contract(case, users.team_lead, start=date(2026, 1, 1))
     header = ";".join(imports.COLUMNS[:9])
     text = f"{header}\n15.01.2026;RE-1;{org.provider_a.name};{org.walle.code};JH;Sachkosten Fall;5,00;{case.reference};x\n"
-    result = imports.parse(text)
+    result = imports.parse(text, user=users.economic_aid)
     assert result.ok and result.rows[0].contract_id and result.rows[0].service_date is None
 
 
@@ -226,8 +230,9 @@ def test_legal_basis_of_all_rows_is_read_with_a_constant_number_of_queries(org, 
         taking_into_care(case, users.case_manager, received=date(2025, 12, 1))
         for month in (1, 8):
             lines.append(row(org, f"10.{month:02d}.2026;R-{i}-{month};Sachkosten Fall;5,00;{case.reference};;"))
-    # budgets, final settlements, providers, booked invoices, cases, districts, approved contracts,
-    # takings into care – however many rows and cases
-    with django_assert_num_queries(8):
-        result = imports.parse(csv_text(*lines))
+    # the user's roles (for the scope; loaded once per request anyway), budgets, final settlements,
+    # providers, booked invoices, cases, districts, approved contracts, takings into care – however
+    # many rows and cases (issue 13: every lookup is scoped by the importing user)
+    with django_assert_num_queries(9):
+        result = imports.parse(csv_text(*lines), user=users.economic_aid)
     assert result.ok and len(result.rows) == 2 * n_cases and all(r.contract_id for r in result.rows)

@@ -23,7 +23,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
-        parser.add_argument("--user", required=True, help="user name of the economic youth aid member importing")
+        parser.add_argument("--user", required=True,
+                            help="user name of the economic youth aid member importing; the rows are checked in "
+                                 "that user's scope (districts, budgets and cases of their social centre)")
         parser.add_argument("--check-only", action="store_true", help="check the file, save nothing")
 
     def handle(self, path: Path, user: str, check_only: bool, **options):
@@ -38,7 +40,9 @@ class Command(BaseCommand):
         lines = text.count("\n")
         quiet = options["verbosity"] == 0
         with tqdm(total=lines, desc="Prüfen", unit=" Zeilen", file=sys.stderr, disable=quiet) as bar:
-            result = imports.parse(text, progress=lambda n: bar.update(n - bar.n))
+            # The user's scope applies as in the web import: other social centres' districts,
+            # budgets and cases are unknown to the file.
+            result = imports.parse(text, user=importer, progress=lambda n: bar.update(n - bar.n))
             bar.update(lines - bar.n)
         if result.error_count:
             for message in result.errors:
