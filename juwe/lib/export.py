@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,13 +25,12 @@ from django.utils import timezone
 
 from juwe.audit import Action, audit_log
 from juwe.lib.money import format_amount, format_number
+from juwe.lib.xmltext import XML_ILLEGAL
 
 FORMATS = ("csv", "xlsx")
 XLSX_AMOUNT = "#,##0.00"  # Excel's codes: "," groups, "." the decimals – shown in the reader's locale
 # What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0 forbids: openpyxl refuses them, so they cannot go into an XLSX cell.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def neutralize(text: str) -> str:
@@ -65,7 +63,8 @@ def _xlsx_value(value):
         return "ja" if value else "nein"
     if value is None or isinstance(value, (int, float, Decimal, date)):
         return value
-    return neutralize(_XML_ILLEGAL.sub("", str(value)))
+    # XML 1.0 forbids most control characters: openpyxl would refuse the cell.
+    return neutralize(XML_ILLEGAL.sub("", str(value)))
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
