@@ -4,7 +4,9 @@ The family sits in the centre; four sectors (family, friends/neighbours, school/
 professionals) divide the plane; three rings show closeness; the line to each person shows the
 relation's quality by style and colour (solid = supportive, dashed = ambivalent, zigzag =
 conflict), so it reads in black and white too. Only presentation attributes, no inline CSS:
-the Content-Security-Policy forbids style attributes and WeasyPrint understands these.
+the Content-Security-Policy forbids style attributes and WeasyPrint understands these. Every text
+goes through `xml_escape`, which also drops control characters XML forbids (a name with \x01
+would otherwise make the served SVG invalid).
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from juwe.lib.xmltext import xml_escape
 
 from .models import NetworkPerson, RelationQuality, Sector
 
@@ -39,7 +42,7 @@ LEGEND_HEIGHT = 70
 
 
 def _attrs(values: dict) -> str:
-    return " ".join(f'{k}="{escape(v)}"' for k, v in values.items())
+    return " ".join(f'{k}="{xml_escape(v)}"' for k, v in values.items())
 
 
 def _point(angle_deg: float, radius: float) -> tuple[float, float]:
@@ -81,7 +84,7 @@ def render_ecomap(people: Iterable[NetworkPerson], family_label: str) -> SafeStr
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {height}" width="{SIZE}" height="{height}" '
         f'role="img" aria-labelledby="ecomap-title" class="ecomap" font-family="DejaVu Sans, sans-serif" font-size="12">',
-        f'<title id="ecomap-title">{escape(title)}: {escape(family_label)}</title>',
+        f'<title id="ecomap-title">{xml_escape(title)}: {xml_escape(family_label)}</title>',
         f'<rect x="0" y="0" width="{SIZE}" height="{height}" fill="#ffffff"/>',
     ]
     # Rings, innermost last so it is drawn on top.
@@ -103,7 +106,7 @@ def render_ecomap(people: Iterable[NetworkPerson], family_label: str) -> SafeStr
     for sector, (x, y, anchor) in label_pos.items():
         out.append(
             f'<text x="{x}" y="{y}" text-anchor="{anchor}" font-size="14" font-weight="bold" fill="#1f3a5f">'
-            f"{escape(Sector(sector).label)}</text>"
+            f"{xml_escape(Sector(sector).label)}</text>"
         )
     # People: lines first, then nodes, so nodes sit above every line.
     nodes = []
@@ -121,11 +124,11 @@ def render_ecomap(people: Iterable[NetworkPerson], family_label: str) -> SafeStr
             desc = f"{person.name} ({person.relation}) – {person.get_sector_display()}, {person.get_ring_display()}, {person.get_quality_display()}" if person.relation else f"{person.name} – {person.get_sector_display()}, {person.get_ring_display()}, {person.get_quality_display()}"
             nodes.append(
                 f'<g class="person" data-person="{person.pk}" data-quality="{person.quality}">'
-                f"<title>{escape(desc)}</title>"
+                f"<title>{xml_escape(desc)}</title>"
                 f"{_line(person.quality, fx, fy, x, y)}"
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#ffffff" stroke="#1f3a5f" stroke-width="2"/>'
-                f'<text x="{x:.1f}" y="{y + name_dy:.1f}" text-anchor="middle" fill="#14202e">{escape(label)}</text>'
-                + (f'<text x="{x:.1f}" y="{y + name_dy + 14:.1f}" text-anchor="middle" font-size="10" fill="#4a5566">{escape(sub)}</text>' if sub else "")
+                f'<text x="{x:.1f}" y="{y + name_dy:.1f}" text-anchor="middle" fill="#14202e">{xml_escape(label)}</text>'
+                + (f'<text x="{x:.1f}" y="{y + name_dy + 14:.1f}" text-anchor="middle" font-size="10" fill="#4a5566">{xml_escape(sub)}</text>' if sub else "")
                 + "</g>"
             )
     out.extend(nodes)
@@ -133,19 +136,19 @@ def render_ecomap(people: Iterable[NetworkPerson], family_label: str) -> SafeStr
     rings_text = _("Rings from the centre: close, middle, distant.")
     out.append(
         f'<circle cx="{CENTRE}" cy="{CENTRE}" r="{FAMILY_RADIUS}" fill="#1f3a5f" stroke="#0f2238" stroke-width="2"/>'
-        f'<text x="{CENTRE}" y="{CENTRE - 4}" text-anchor="middle" fill="#ffffff" font-weight="bold">{escape(family_text)}</text>'
-        f'<text x="{CENTRE}" y="{CENTRE + 14}" text-anchor="middle" fill="#ffffff" font-size="11">{escape(_short(family_label, 16))}</text>'
+        f'<text x="{CENTRE}" y="{CENTRE - 4}" text-anchor="middle" fill="#ffffff" font-weight="bold">{xml_escape(family_text)}</text>'
+        f'<text x="{CENTRE}" y="{CENTRE + 14}" text-anchor="middle" fill="#ffffff" font-size="11">{xml_escape(_short(family_label, 16))}</text>'
     )
     # Legend: line styles.
     y = SIZE + 25
     x = 20
     for quality in RelationQuality:
         out.append(_line(quality, x, y, x + 50, y))
-        out.append(f'<text x="{x + 58}" y="{y + 4}" fill="#14202e">{escape(quality.label)}</text>')
+        out.append(f'<text x="{x + 58}" y="{y + 4}" fill="#14202e">{xml_escape(quality.label)}</text>')
         x += 200
     out.append(
         f'<text x="20" y="{SIZE + 55}" font-size="11" fill="#4a5566">'
-        f"{escape(rings_text)}</text>"
+        f"{xml_escape(rings_text)}</text>"
     )
     out.append("</svg>")
     return mark_safe("".join(out))

@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from juwe.access import district_scope
@@ -11,6 +12,28 @@ from .models import Case, CaseState, Classification, CloseReason, StateChange
 from .metrics.casefile import open_at_q
 from .metrics.casefile import reached_help as reached_help_q
 from .selectors import case_search_q, intake_overdue_q
+
+class LabelledDateRangeWidget(django_filters.widgets.DateRangeWidget):
+    """Two date inputs ("from", "until"), each with its own visually hidden label.
+
+    The field's one label ("Opened between") cannot name two inputs: a screen reader announced
+    two unnamed date fields (axe: "Form elements must have labels"). Rendered here rather than
+    from a template, because the form renderer does not see the project's templates folder.
+    """
+
+    def __init__(self, labels, attrs=None):
+        super().__init__(attrs={"type": "date", **(attrs or {})})
+        self.labels = labels
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)
+        parts = []
+        for sub, label in zip(context["widget"]["subwidgets"], self.labels, strict=True):
+            html = self._render(sub["template_name"], {"widget": sub}, renderer)
+            parts.append(format_html('<label class="visually-hidden" for="{}">{}</label>{}', sub["attrs"].get("id", ""), label, html)
+                         if sub["attrs"].get("id") else html)
+        return format_html('<span class="range">{} – {}</span>', *parts)
+
 
 class YesNoWidget(django_filters.widgets.BooleanWidget):
     """Yes/no select whose empty choice reads as "all", not "unknown"."""
@@ -39,7 +62,7 @@ class CaseFilter(django_filters.FilterSet):
     opened = django_filters.DateFromToRangeFilter(
         label=_("Opened between"),
         field_name="opened_on",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=LabelledDateRangeWidget(labels=(_("Opened from"), _("Opened until"))),
     )
     # The controlling dashboard links here with these (a team's districts, a period, a reference date).
     # `districts` only comes from such a link: hidden, so the form needs no second list of districts
@@ -50,7 +73,7 @@ class CaseFilter(django_filters.FilterSet):
     closed = django_filters.DateFromToRangeFilter(
         label=_("Closed between"),
         field_name="closed_on",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=LabelledDateRangeWidget(labels=(_("Closed from"), _("Closed until"))),
     )
     open_on = django_filters.DateFilter(
         label=_("Open on"), method="by_open_on", widget=forms.DateInput(attrs={"type": "date"})
@@ -62,7 +85,7 @@ class CaseFilter(django_filters.FilterSet):
     decided = django_filters.DateFromToRangeFilter(
         label=_("Intake decided between"),
         method="by_decided",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=LabelledDateRangeWidget(labels=(_("Intake decided from"), _("Intake decided until"))),
     )
     intake_overdue = django_filters.BooleanFilter(
         label=_("Intake overdue (10+ contacts)"),

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 
 class LanguageMiddleware:
@@ -20,4 +21,22 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class NoStoreMiddleware:
+    """No page, export or PDF is kept in a browser or proxy cache: `Cache-Control: no-store, private`.
+
+    Pages show social data (§§ 61 ff. SGB VIII); a shared office PC's browser cache or a proxy must
+    not keep a copy after logout. It sits after WhiteNoise, which answers static files itself, so
+    CSS, JavaScript and images stay cacheable; every response that reaches Django gets the header
+    (also the login page and error pages: what they show can depend on the user).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, private=True)
         return response

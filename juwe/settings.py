@@ -1,8 +1,11 @@
 """JuWe settings – everything comes from the environment (12-factor, django-environ).
 
-Development defaults are safe to run on a laptop. With DEBUG off the settings refuse to
-load without a real SECRET_KEY and turn on every transport-security header, so that
-`manage.py check --deploy` passes without warnings.
+DEBUG is off unless switched on (DEBUG=True, `./dev demo --debug`): the app then serves as in
+production – German error pages, no technical page listing the URL patterns. With DEBUG off the
+settings refuse to load without a real SECRET_KEY, and, served over HTTPS (JUWE_HTTPS, on by
+default), turn on every transport-security header, so that `manage.py check --deploy` passes
+without warnings. The local demo runs DEBUG off on plain HTTP at 127.0.0.1 (JUWE_HTTPS=False,
+a secret kept under var/ by ./dev).
 """
 
 from decimal import Decimal
@@ -18,7 +21,9 @@ DEV_SECRET_KEY = "dev-only-secret-key-never-use-in-production-juwe-0000000000000
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off by default: the technical error pages (English, every URL pattern, settings) are for a
+# developer's own machine only. `DEBUG=True` or `./dev demo --debug` is the development switch.
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
@@ -26,7 +31,10 @@ if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
         "muss SECRET_KEY auf einen zufälligen Wert mit mindestens 50 Zeichen gesetzt sein."
     )
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+# Served over HTTPS (production, behind the proxy): secure cookies, HTTPS redirect, HSTS. Only
+# the local demo at http://127.0.0.1:8000 turns it off.
+JUWE_HTTPS = env.bool("JUWE_HTTPS", default=not DEBUG)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG or not JUWE_HTTPS else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -55,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files stay cacheable, every other response is no-store.
+    "juwe.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "juwe.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -181,7 +191,7 @@ STORAGES = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+if JUWE_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from juwe.controlling.dashboard import Change
 from juwe.controlling.figures import Kind
+from juwe.lib.export import neutralize
 from juwe.lib.money import format_amount
 
 NONE = "–"
@@ -72,11 +73,12 @@ def direction_text(ch: Change | None) -> str:
 
 
 def csv_number(value) -> str:
-    """A number for machines: dot as decimal separator, no grouping, empty for none."""
+    """A number for machines: dot as decimal separator, no grouping, empty for none. A text (a
+    suppressed "< 5") is never a formula (juwe.lib.export.neutralize); numbers stay numbers."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return neutralize(value)
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)

@@ -26,7 +26,7 @@ from juwe.controlling.formatting import csv_number
 from juwe.controlling.forms import DashboardForm
 from juwe.controlling.period import Period
 from juwe.controlling.scope import Level, resolve_scope, subjects_for
-from juwe.lib.export import FORMATS, export_response
+from juwe.lib.export import FORMATS, export_response, neutralize
 from juwe.lib.pdf import pdf_response
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -142,7 +142,7 @@ def key_figures_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(["kennzahl", "wert"])
     for fig in board.figures:
-        writer.writerow([fig.key, csv_number(fig.value)])
+        writer.writerow([neutralize(fig.key), csv_number(fig.value)])
     audit_log(action=Action.EXPORT, name="controlling.key_figures.exported", request=request, obj=scope.obj,
               data={"format": "csv", "scope": scope.label, "period": period.label, "published": published,
                     "rows": len(board.figures)})

@@ -10,6 +10,7 @@ table (charts need a text alternative, BITV 2.0 / WCAG 1.1.1).
 Input is `juwe.controlling.figures.Chart`-shaped: key, title, kind ("bar"/"line"), categories
 (strings, or dates shown as month names of the active language), series [(name, values)] and
 unit. Values may be None (no figure) or a string such as "< 5" (suppressed): neither is drawn.
+Names (districts, teams) go in through `xml_text`: a control character would make the SVG invalid.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from juwe.lib.xmltext import xml_text
+
 WIDTH, HEIGHT = 680, 260
 LEFT, RIGHT, TOP, BOTTOM = 72, 16, 30, 44
 SERIES_CLASSES = 4
@@ -33,7 +36,7 @@ def category_label(category) -> str:
     """A category as shown on the axis: a date is its month ("Jan 2026"), in the active language."""
     if isinstance(category, date):
         return formats.date_format(category, "M Y")
-    return str(category)
+    return xml_text(category)
 
 
 def axis_labels(categories) -> list[str]:
@@ -42,7 +45,7 @@ def axis_labels(categories) -> list[str]:
     if categories and all(isinstance(c, date) for c in categories):
         one_year = len({c.year for c in categories}) == 1
         return [formats.date_format(c, "M" if one_year else "M y") for c in categories]
-    return [label if len(label) <= 22 else label[:21] + "…" for label in map(str, categories)]
+    return [label if len(label) <= 22 else label[:21] + "…" for label in map(xml_text, categories)]
 
 
 def format_value(value, unit: str = "") -> str:
@@ -116,7 +119,7 @@ def render_svg(chart, chart_id: str | None = None, width: int = WIDTH) -> SafeSt
             'aria-labelledby="{}-title" class="chart chart-{}">',
             WIDTH, height, width, round(width * height / WIDTH), chart_id, chart.kind,
         ),
-        format_html('<title id="{}-title">{}</title>', chart_id, chart.title),
+        format_html('<title id="{}-title">{}</title>', chart_id, xml_text(chart.title)),
     ]
     parts.append(format_html_join(
         "",
@@ -172,7 +175,7 @@ def _bars(chart, slot: float, y) -> SafeString:
                 '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}" fill="{}">'
                 "<title>{}: {}</title></rect>",
                 css, _f(LEFT + slot * i + slot * 0.1 + bar_w * s), _f(min(top, zero)), _f(bar_w), _f(abs(zero - top)), colour,
-                f"{name} {category_label(chart.categories[i])}", format_value(value, chart.unit),
+                xml_text(f"{name} {category_label(chart.categories[i])}"), format_value(value, chart.unit),
             ))
     return mark_safe("".join(rects))
 
@@ -205,7 +208,7 @@ def _legend(chart) -> SafeString:
         items.append(format_html(
             '<rect class="{}" x="{}" y="8" width="12" height="12" fill="{}"/>'
             '<text x="{}" y="18" font-size="11" fill="#1b1f24">{}</text>',
-            css, x, colour, x + 16, name,
+            css, x, colour, x + 16, xml_text(name),
         ))
         x += 24 + 7 * len(str(name))
     return format_html('<g class="legend">{}</g>', mark_safe("".join(items)))

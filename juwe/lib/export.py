@@ -4,7 +4,13 @@ export itself is audited.
 
 Amounts (Decimal) go into the CSV as German numbers without € sign and grouping ("1234,56", as
 German Excel and the bookkeeping import read them, juwe.lib.money), into the XLSX as numeric cells
-with a number format (Excel shows them in the reader's own locale)."""
+with a number format (Excel shows them in the reader's own locale).
+
+Text is never a formula: names, titles and booking texts are typed by people, and a text starting
+with "=", "+", "-", "@", a tab or a carriage return would run as a formula when the file is opened
+(CSV/formula injection, OWASP). Every text cell of both formats passes `neutralize`, which puts an
+apostrophe before such a text; in the XLSX the cell is also written as a string cell. Only text is
+escaped: amounts, counts and dates stay numbers and dates (a reversal's "-1234,56" is a number)."""
 
 from __future__ import annotations
 
@@ -19,9 +25,17 @@ from django.utils import timezone
 
 from juwe.audit import Action, audit_log
 from juwe.lib.money import format_amount, format_number
+from juwe.lib.xmltext import XML_ILLEGAL
 
 FORMATS = ("csv", "xlsx")
 XLSX_AMOUNT = "#,##0.00"  # Excel's codes: "," groups, "." the decimals – shown in the reader's locale
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(text: str) -> str:
+    """A text as a spreadsheet shows it, never as a formula: "=1+1" becomes "'=1+1"."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _csv_value(value) -> str:
@@ -33,11 +47,13 @@ def _csv_value(value) -> str:
         if value.as_tuple().exponent >= -2:  # amounts (and whole numbers): two places, "1234,56"
             return format_amount(value, language="de", currency=False, grouping=False)
         return format_number(value, language="de", grouping=False)  # e.g. an index "0,125": not rounded
+    if isinstance(value, (int, float)):
+        return str(value)  # a number, "-3" included: not escaped
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if timezone.is_aware(value) else value.strftime("%d.%m.%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
-    return str(value)
+    return neutralize(str(value))
 
 
 def _xlsx_value(value):
@@ -47,13 +63,14 @@ def _xlsx_value(value):
         return "ja" if value else "nein"
     if value is None or isinstance(value, (int, float, Decimal, date)):
         return value
-    return str(value)
+    # XML 1.0 forbids most control characters: openpyxl would refuse the cell.
+    return neutralize(XML_ILLEGAL.sub("", str(value)))
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([str(h) for h in header])
+    writer.writerow([neutralize(str(h)) for h in header])
     for row in rows:
         writer.writerow([_csv_value(v) for v in row])
     # BOM so that Excel opens the UTF-8 file with umlauts intact.
@@ -67,14 +84,19 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence], title: str = "Expor
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = title[:31]
-    ws.append([str(h) for h in header])
+    ws.append([_xlsx_value(str(h)) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
+        cell.data_type = "s"
     for row in rows:
         ws.append([_xlsx_value(v) for v in row])
         for cell, value in zip(ws[ws.max_row], row, strict=False):
             if isinstance(value, Decimal) and value.as_tuple().exponent == -2:
                 cell.number_format = XLSX_AMOUNT
+            elif isinstance(cell.value, str):
+                # openpyxl reads a text starting with "=" as a formula and "#N/A" as an error
+                # value: whatever the text, it is a string cell.
+                cell.data_type = "s"
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)

@@ -147,3 +147,43 @@ def test_worklist_query_count_is_constant(as_user, users, org, django_assert_max
     with django_assert_max_num_queries(OVERHEAD + 12) as large:
         client.get("/")
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_every_date_input_of_the_filter_has_its_own_label(as_user, users, cases):
+    """The two inputs of "Eröffnet zwischen" (and the other ranges) had no label (axe, issue 13):
+    each date input is named by a label element pointing to it, in German."""
+    from html.parser import HTMLParser
+
+    class Inputs(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.dates, self.labels, self._label = [], {}, None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "input" and attrs.get("type") == "date":
+                self.dates.append(attrs["id"])
+            elif tag == "label" and attrs.get("for"):
+                self._label = attrs["for"]
+                self.labels[self._label] = ""
+
+        def handle_data(self, data):
+            if self._label:
+                self.labels[self._label] += data
+
+        def handle_endtag(self, tag):
+            if tag == "label":
+                self._label = None
+
+    parser = Inputs()
+    parser.feed(as_user(users.case_manager).get(URL).text)
+    assert {"id_opened_0", "id_opened_1", "id_closed_0", "id_closed_1", "id_decided_0", "id_decided_1"} <= set(parser.dates)
+    assert [i for i in parser.dates if not parser.labels.get(i, "").strip()] == []
+    assert parser.labels["id_opened_0"] == "Eröffnet von" and parser.labels["id_opened_1"] == "Eröffnet bis"
+    assert 'for=""' not in as_user(users.case_manager).get(URL).text
+
+
+def test_date_range_filter_still_filters(as_user, users, cases):
+    a, b, c = cases
+    response = as_user(users.case_manager).get(URL, {"opened_after": "2026-02-01", "opened_before": "2026-02-28"})
+    assert refs(response) == [b.reference]

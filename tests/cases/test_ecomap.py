@@ -73,3 +73,24 @@ def test_the_same_svg_goes_into_a_pdf_unchanged(users, case, tmp_path):
     pdf = HTML(string=f"<html><body><h1>Netzwerkkarte</h1>{svg}</body></html>").write_pdf()
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
     (tmp_path / "map.pdf").write_bytes(pdf)
+
+
+CONTROL = "".join(chr(c) for c in range(0x01, 0x20))  # every C0 control character a name can hold (NUL cannot be stored)
+
+
+def test_control_characters_in_names_leave_the_served_svg_valid(as_user, users, case):
+    """A name pasted with control characters (issue 13, item 10) made the SVG invalid XML."""
+    services.network_person_save(case=case, user=users.case_manager, name=f"Oma{CONTROL}Erika", relation=f"Groß{CONTROL}mutter",
+                                 sector="family", ring=1, quality="supportive")
+    NetworkPerson.objects.filter(case=case).update(name=f"Oma{CONTROL}Erika")  # as stored, whatever a form strips
+    response = as_user(users.case_manager).get(reverse("cases:network_svg", args=[case.pk]))
+    root = ET.fromstring(response.content)  # raises on any character XML forbids
+    assert len(persons(root)) == 1
+    text = "".join(root.itertext())
+    assert "Oma" in text and "Erika" in text
+    assert not set(text) & set(CONTROL) - {" "}
+
+
+def test_control_characters_in_the_family_label_leave_the_map_valid(users, case):
+    root = ET.fromstring(str(render_ecomap([], f"Peter{CONTROL}sen")))
+    assert "Peter" in "".join(root.itertext())

@@ -85,11 +85,47 @@ def test_district_resource_points_to_an_offer_and_the_offer_page_counts_cases(as
         client.post(reverse("cases:resource_add", args=[case.pk]),
                     {"area": "district", "description": offer.title, "named_by": "professional", "strength": "2", "offer": offer.pk})
     assert ResourceEntry.objects.filter(offer=offer).count() == 2
-    html = Template('{% include "networks/_offer_usage.html" %}').render(Context({"offer": offer}))
-    assert "In 2 offenen Fallakten als Ressource genannt." in html
+    usage = Template('{% include "networks/_offer_usage.html" %}')
+    html = usage.render(Context({"offer": offer, "user": users.case_manager}))
+    assert "In 2 offenen Fallakten Ihres Teams als Ressource genannt." in html
     assert "Petersen" not in html  # a count, never names
     services.case_transition(case=case, user=users.case_manager, to_state="closed", reason="district_help")
-    assert "In 1 offenen Fallakte" in Template('{% include "networks/_offer_usage.html" %}').render(Context({"offer": offer}))
+    assert "In 1 offenen Fallakte Ihres Teams" in usage.render(Context({"offer": offer, "user": users.case_manager}))
+
+
+def _offer_named_by_both_teams(users, org):
+    """An offer named on the resource map of one open case of team A and two of team B (entries
+    inserted directly: a team B case could name it after a move of the family)."""
+    offer = make_offer(org.walle)
+    cases = [make_case(users.case_manager, org.walle)] + [make_case(users.other_case_manager, org.vahr) for _ in range(2)]
+    for case in cases:
+        ResourceEntry.objects.create(case=case, area="district", description=offer.title, named_by="professional",
+                                     strength=2, offer=offer)
+    return offer
+
+
+def test_offer_page_counts_only_the_readers_own_cases(as_user, users, org):
+    """The count went office-wide to every reader (issue 13, item 10): a case manager counts the
+    open case files they may see, those of their team."""
+    offer = _offer_named_by_both_teams(users, org)
+    url = reverse("networks:offer_detail", args=[offer.pk])
+    assert "In 1 offenen Fallakte Ihres Teams als Ressource genannt." in as_user(users.case_manager).get(url).text
+    assert "In 2 offenen Fallakten Ihres Teams als Ressource genannt." in as_user(users.other_case_manager).get(url).text
+
+
+def test_readers_without_case_files_see_no_case_count(as_user, users, org):
+    """Coordinators, leadership and administration read the offer directory but no case files:
+    no count at all (DESIGN: coordinators get no case contents)."""
+    offer = _offer_named_by_both_teams(users, org)
+    url = reverse("networks:offer_detail", args=[offer.pk])
+    for reader in (users.coordinator, users.leadership, users.admin):
+        response = as_user(reader).get(url)
+        assert response.status_code == 200
+        assert "offer-usage" not in response.text and "Fallakte" not in response.text
+    # provider staff may not open the directory at all; the partial shows them nothing either
+    usage = Template('{% include "networks/_offer_usage.html" %}')
+    assert usage.render(Context({"offer": offer, "user": users.provider_staff})).strip() == ""
+    assert usage.render(Context({"offer": offer})).strip() == ""
 
 
 def test_offer_can_only_be_linked_from_the_district_area(as_user, users, case, org):

@@ -129,3 +129,14 @@ def test_chart_svg_and_table():
     assert "<polyline class=\"line series-1\"" in line
     assert axis_ticks(Decimal(0), Decimal(7)) == [0, 2, 4, 6, 8]
     assert re.search(r"<svg[^>]+viewBox", svg)
+
+
+def test_chart_with_control_characters_in_names_is_valid_xml():
+    """District and team names come from the admin; a control character must not break the SVG."""
+    import xml.etree.ElementTree as ET
+
+    control = "".join(chr(c) for c in range(0x01, 0x20))
+    chart = Chart("k", f"Titel{control}", "bar", [f"Walle{control}", "Vahr"],
+                  [(f"2026{control}", [1, 2]), ("2025", [3, 4])])
+    root = ET.fromstring(str(render_svg(chart, "t")))
+    assert "Walle" in "".join(root.itertext())

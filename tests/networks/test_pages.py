@@ -44,8 +44,10 @@ PAGES = [
     ("organisation_detail", "kita", "coordinator", 12),
     # count, district choices, page
     ("offer_search", None, "case_manager", 9),
-    # coordinator's districts, offer, count of cases using it (cases app's partial)
+    # coordinator's districts, offer (the coordinator sees no case files: no case count)
     ("offer_detail", "offer", "coordinator", 9),
+    # offer, count of the team's open cases using it (cases app's partial, scoped by the access policy)
+    ("offer_detail", "offer", "case_manager", 8),
     # coordinator's districts, stale count, stale page, suggestions
     ("offer_maintenance", None, "coordinator", 10),
 ]
