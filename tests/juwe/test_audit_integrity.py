@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -382,3 +383,29 @@ def test_admin_shows_the_time_and_chain_of_an_event(as_user, users, events):
     response = as_user(users.admin).get(reverse("admin:juwe_auditevent_change", args=[events[1].pk]))
     page = response.content.decode()
     assert "Position in der Audit-Kette" in page and events[1].hash in page and events[0].hash in page
+
+
+def test_readme_shows_the_grants_the_command_runs():
+    from juwe.management.commands.grant_app_role import grant_statements
+
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    for statement in grant_statements("juwe_app", "public"):
+        assert f"{statement};\n" in readme
+
+
+def test_pages_that_read_and_write_work_as_the_app_role(app_role, as_user, users, org):
+    """The role has what the application needs: pages that read case data (and audit it), log in."""
+    from tests.cases.factories import make_case
+
+    case = make_case(users.case_manager, org.walle)
+    with as_app_role():
+        for user, url in [
+            (users.case_manager, reverse("home")),
+            (users.case_manager, reverse("cases:list")),
+            (users.case_manager, reverse("cases:detail", args=[case.pk])),
+            (users.leadership, reverse("controlling:dashboard")),
+            (users.admin, reverse("admin:juwe_auditevent_changelist")),
+        ]:
+            assert as_user(user).get(url).status_code == 200, url
+        assert AuditEvent.objects.filter(name="cases.case.viewed", object_id=str(case.pk)).exists()
+    assert "intakt" in verify()
