@@ -248,6 +248,8 @@ class AuditEventAdmin(ReadOnlyRoleAdmin):
     list_filter = ["action", "name", "object_type", "created_at"]
     search_fields = ["username", "name", "object_id", "object_repr", "path"]
     date_hierarchy = "created_at"
+    # Filled by the database (time and hash chain), so not form fields: shown read-only.
+    readonly_fields = ["created_at", "seq", "prev_hash", "hash"]
     list_per_page = 100
     show_full_result_count = False
 

@@ -29,7 +29,11 @@ def audit_log(
     data: dict[str, Any] | None = None,
     username: str = "",
 ) -> AuditEvent:
-    """Write one audit event. `name` is namespaced (`cases.case.viewed`); `data` must hold no secrets."""
+    """Write one audit event. `name` is namespaced (`cases.case.viewed`); `data` must hold no secrets.
+
+    The database sets the time and chains the event under a lock held until the transaction ends:
+    inside a service's transaction, write the event last (see README, "The chain's lock").
+    """
     if user is None and request is not None:
         user = getattr(request, "user", None)
     if user is not None and not user.is_authenticated:

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from juwe.roles import Role
@@ -280,7 +281,15 @@ class User(AbstractUser):
 
 
 class AuditEvent(models.Model):
-    """Who did what, when, from where. Append-only: the database refuses UPDATE and DELETE."""
+    """Who did what, when, from where. Append-only: the database refuses UPDATE, DELETE and TRUNCATE.
+
+    The database, not Python, fills the time and the hash chain (trigger `juwe_audit_chain`,
+    migration 0006): `created_at` is its clock, whatever the client sends; `seq` numbers the events
+    without gaps, `prev_hash` is the previous event's `hash`, and `hash` is sha256 over the previous
+    hash and every column of the event. A changed, inserted or deleted event breaks the chain, which
+    `manage.py audit_verify` finds. The application's database role may only INSERT and SELECT here
+    (`manage.py grant_app_role`).
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", _("view")
@@ -293,7 +302,13 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("logout")
         LOGIN_FAILED = "login-failed", _("login failed")
 
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # db_default: Django leaves these columns to the database (DEFAULT) and reads back what the
+    # trigger wrote (RETURNING). The chain columns default to NULL but are NOT NULL, so an insert that
+    # skips the trigger (session_replication_role = replica) fails instead of leaving an unchained row.
+    created_at = models.DateTimeField(_("time"), db_default=Now(), db_index=True, editable=False)
+    seq = models.BigIntegerField(_("position in the audit chain"), db_default=None, editable=False)
+    prev_hash = models.CharField(_("hash of the previous event"), max_length=64, db_default=None, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, db_default=None, editable=False)
     user = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user")
     )
@@ -317,6 +332,10 @@ class AuditEvent(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(action=""), name="audit_action_not_empty"),
+            # Two events chained to the same predecessor would fork the chain (constraints rather than
+            # unique=True: no extra varchar_pattern_ops index on every insert).
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_no_fork"),
+            models.UniqueConstraint(fields=["seq"], name="audit_chain_seq_unique"),
         ]
 
     def __str__(self) -> str:

@@ -99,6 +99,9 @@ TEMPLATES = [
 ]
 
 # --- Database: PostgreSQL only ----------------------------------------------------------
+# DATABASE_URL is the application's role (juwe_app: no owner, only INSERT/SELECT on the audit
+# trail). `migrate` runs in its own process with the owner's URL as DATABASE_URL, so the running
+# application never holds the owner's credentials (README, "Database roles and the audit trail").
 DATABASE_URL = env.str("DATABASE_URL", default="")
 if not DATABASE_URL:
     raise ImproperlyConfigured(

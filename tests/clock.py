@@ -7,7 +7,9 @@ nested travel returns to the moved clock when it ends.
 
 Only Python's clock moves. PostgreSQL's now()/CURRENT_DATE keep the real date, so no
 application code or test may compare the database clock with Python's: timestamps are set in
-Python (auto_now, timezone.now()), never by a database default or trigger.
+Python (auto_now, timezone.now()), never by a database default or trigger – with one deliberate
+exception, the audit trail's created_at, which the database sets so that nobody can back-date an
+event (juwe/0006); tests compare it only with the database's own clock.
 """
 
 import datetime as dt

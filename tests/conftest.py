@@ -9,8 +9,9 @@ import pytest
 from juwe.roles import Role
 from tests.factories import DistrictFactory, ProviderFactory, SocialCenterFactory, TeamFactory, UserFactory
 
-# JUWE_TEST_TODAY=YYYY-MM-DD runs the suite with the clock moved to that day (see tests/clock.py).
-pytest_plugins = ["tests.clock"]
+# JUWE_TEST_TODAY=YYYY-MM-DD runs the suite with the clock moved to that day (see tests/clock.py);
+# tests.audit_flush lets the flush after transactional tests empty the audit trail.
+pytest_plugins = ["tests.clock", "tests.audit_flush"]
 
 
 @pytest.fixture(autouse=True)
