@@ -1,7 +1,7 @@
 """The audit trail becomes tamper-evident (issue 13, item 6).
 
-- `created_at` comes from the database clock: DEFAULT now(), and the BEFORE INSERT trigger overrides
-  whatever the client sends, so a back-dated event cannot be written.
+- `created_at` comes from the database clock: a column default (Django's Now()) and the BEFORE
+  INSERT trigger, which overrides whatever the client sends, so a back-dated event cannot be written.
 - Every event is chained to the one before: `seq` (1, 2, 3, … without gaps), `prev_hash` (the
   previous event's hash, 64 zeros for the first) and `hash` = sha256 over the previous hash and all
   columns of the event (`juwe_audit_hash`). The trigger takes a transaction-scoped advisory lock
@@ -24,8 +24,8 @@ together (and bump the "juwe-audit-v1" tag) if a column is ever added.
 from django.db import migrations, models
 from django.db.models.functions import Now
 
-# The tail of the chain is serialised by this advisory lock key (ASCII "juweaudt"); budgets use
-# hashtext() keys, which are 32-bit, so they cannot collide with it.
+# The tail of the chain is serialised by this advisory lock key (ASCII "juweaudt"); the budgets lock
+# with two 32-bit keys, a key space PostgreSQL keeps apart from single 64-bit keys.
 CHAIN_LOCK_KEY = 0x6A75776561756474
 
 FUNCTIONS = """
