@@ -440,10 +440,12 @@ def _save_entry(entry, user: User, kind: str, **values):
 def _delete_entry(entry, user: User, kind: str, fields: tuple[str, ...]) -> None:
     with transaction.atomic():
         _require_open(Case.objects.only("state").get(pk=entry.case_id))
-        # Written before the row goes, so the event still names it (its id and what it held).
-        audit_log(action=Action.DELETE, name=f"cases.{kind}.deleted", user=user, obj=entry.case,
-                  data={"entry": entry.pk, **created(entry, fields)})
+        # What the row held is read before it goes; the event is the transaction's last statement,
+        # after the row lock, as everywhere (the audit chain's lock is held until commit).
+        data = {"entry": entry.pk, **created(entry, fields)}
+        case = entry.case
         entry.delete()
+        audit_log(action=Action.DELETE, name=f"cases.{kind}.deleted", user=user, obj=case, data=data)
 
 
 def resource_save(*, case: Case, user: User, entry: ResourceEntry | None = None, **values) -> ResourceEntry:
