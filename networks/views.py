@@ -113,36 +113,45 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _offer_action(request, pk, perm, service, done: str, **kwargs) -> HttpResponse:
+def _offer_for(request, pk, perm):
+    """The offer if the user may act on it: the role first (403), the scope (404), the object (403)."""
     require_perm(request.user, "networks.add_offer")
     offer = selectors.offer_for_detail(request.user, pk)
     require_perm(request.user, perm, offer)
+    return offer
+
+
+def _offer_action(request, offer, service, done: str, **kwargs) -> HttpResponse:
     try:
         service(user=request.user, offer=offer, **kwargs)
         messages.success(request, done)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(request.POST.get("next") or reverse("networks:offer_detail", args=[pk]))
+    return redirect(request.POST.get("next") or reverse("networks:offer_detail", args=[offer.pk]))
 
 
 @require_POST
 def offer_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    return _offer_action(request, pk, "networks.confirm_offer", services.offer_confirm, _("The offer was confirmed."))
+    offer = _offer_for(request, pk, "networks.confirm_offer")
+    return _offer_action(request, offer, services.offer_confirm, _("The offer was confirmed."))
 
 
 @require_POST
 def offer_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    # The right before the form: a user who may not decide is refused, whatever the request carries.
+    offer = _offer_for(request, pk, "networks.decide_suggestion")
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return redirect("networks:offer_detail", pk)
     accept = form.cleaned_data["accept"]
     done = _("The suggestion was accepted and published.") if accept else _("The suggestion was rejected.")
-    return _offer_action(request, pk, "networks.decide_suggestion", services.offer_decide_suggestion, done, accept=accept)
+    return _offer_action(request, offer, services.offer_decide_suggestion, done, accept=accept)
 
 
 @require_POST
 def offer_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    return _offer_action(request, pk, "networks.change_offer", services.offer_archive, _("The offer was archived."))
+    offer = _offer_for(request, pk, "networks.change_offer")
+    return _offer_action(request, offer, services.offer_archive, _("The offer was archived."))
 
 
 def offer_maintenance(request: HttpRequest) -> HttpResponse:

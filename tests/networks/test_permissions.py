@@ -98,3 +98,13 @@ def test_menu_shows_network_items_by_role(as_user, users, net):
     assert "Netzwerke" in text and "Stadtteilkarte" not in text
     text = as_user(users.economic_aid).get(reverse("home")).text
     assert "Netzwerke" not in text
+
+
+@pytest.mark.parametrize("role", ["case_manager", "team_lead", "leadership", "provider_staff", "economic_aid", "nobody"])
+def test_deciding_a_suggestion_is_refused_by_role_before_the_form_is_read(as_user, users, net, role):
+    from networks.services import offer_suggest
+
+    suggestion = offer_suggest(user=users.case_manager, organisation=net.kita, district=net.kita.district,
+                               title="Spielplatzpaten", age_from=3, age_to=10)
+    response = as_user(getattr(users, role)).post(reverse("networks:offer_decide", args=[suggestion.pk]), {})
+    assert response.status_code == 403
