@@ -1,3 +1,5 @@
+from collections import Counter
+
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
@@ -48,6 +50,16 @@ class RoleAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return _is_admin(request)
+
+    def get_deleted_objects(self, objs, request):
+        # Django's delete page names every protected row, e.g. the case files and contracts of a team
+        # by reference and help type – case data the administrator must not see. Counts say enough.
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # Each entry is "<Model name>: <the row, maybe linked>"; keep the model name, count the rows.
+            counts = Counter(str(entry).split(":", 1)[0] for entry in protected)
+            protected = [f"{label}: {n}" for label, n in sorted(counts.items())]
+        return to_delete, model_count, perms_needed, protected
 
 
 class ReadOnlyRoleAdmin(RoleAdmin):

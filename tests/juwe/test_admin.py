@@ -205,3 +205,14 @@ def test_own_password_change_is_audited_without_the_password(as_user, users):
 def test_administrators_see_the_login_locks_in_the_admin_index(as_user, users):
     response = as_user(users.admin).get(reverse("admin:index"))
     assert reverse("admin:axes_accessattempt_changelist") in response.text
+
+
+def test_delete_page_of_a_team_counts_its_case_files_without_naming_them(as_user, users, org):
+    from tests.cases.factories import make_case
+
+    case = make_case(users.case_manager, org.walle)
+    response = as_user(users.admin).get(reverse("admin:juwe_team_delete", args=[org.team_a.pk]))
+    assert response.status_code == 200
+    # Django would list "Fall: 2026/334/0001"; the administrator sees how many, not which.
+    assert case.reference not in response.text
+    assert "1" in response.text
