@@ -12,7 +12,7 @@ from budgets.services import (
     TRANSFER_NOT_POSITIVE,
     check_amount_and_shares,
 )
-from juwe.lib.forms import MoneyField
+from juwe.lib.forms import DateField, ModelForm, MoneyField
 from juwe.lib.money import format_eur
 from juwe.models import District, Provider
 
@@ -44,7 +44,7 @@ class BudgetCreateForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year + 1
 
 
-class BudgetUpdateForm(forms.ModelForm):
+class BudgetUpdateForm(ModelForm):
     amount = MoneyField(label=_("Budget amount (EUR)"), error_messages={"negative": NEGATIVE_BUDGET})
 
     class Meta:
@@ -64,7 +64,7 @@ class BudgetUpdateForm(forms.ModelForm):
         return data
 
 
-class CostEntryForm(forms.ModelForm):
+class CostEntryForm(ModelForm):
     # Zero is no booking; a negative amount only the reversal of an entry ("Reverse" on the entry).
     amount = MoneyField(label=_("Amount (EUR)"), allow_zero=False,
                         error_messages={"zero": AMOUNT_ZERO, "negative": AMOUNT_NEGATIVE_NOT_REVERSAL})
@@ -118,12 +118,12 @@ class CostEntryForm(forms.ModelForm):
 
 
 class ReverseForm(forms.Form):
-    booking_date = forms.DateField(label=_("Booking date of the correction"), widget=DateInput())
+    booking_date = DateField(label=_("Booking date of the correction"), widget=DateInput())
     note = forms.CharField(label=_("Reason"), max_length=300)
 
 
 class InstalmentPaidForm(forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=DateInput())
+    paid_on = DateField(label=_("Paid on"), widget=DateInput())
 
 
 class ImportForm(forms.Form):
@@ -136,7 +136,7 @@ class ImportUploadForm(forms.Form):
     upload = forms.UUIDField()
 
 
-class PotTransferForm(forms.ModelForm):
+class PotTransferForm(ModelForm):
     amount = MoneyField(label=_("amount"), allow_zero=False,
                         error_messages={"zero": TRANSFER_NOT_POSITIVE, "negative": TRANSFER_NOT_POSITIVE})
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from juwe.lib.forms import TEXT_MAX_LENGTH, DateTimeField, ModelForm
 from juwe.models import Provider, User
 
 from . import conference
@@ -22,10 +23,11 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 class ConferenceForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
+    starts_at = DateTimeField(label=_("Date and time"), widget=DateTimeInput())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     chair = UserChoiceField(label=_("Moderation"), queryset=User.objects.none(), required=False)
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=TEXT_MAX_LENGTH)
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +82,7 @@ class ItemAddForm(UniqueIds, forms.Form):
         self.fields["presenter"].queryset = team_caseworkers(conf.team_id)
 
 
-class PresentationForm(UniqueIds, forms.ModelForm):
+class PresentationForm(UniqueIds, ModelForm):
     """Step 1: case presentation and information questions."""
 
     id_prefix = "step1"
@@ -100,7 +102,7 @@ class PresentationForm(UniqueIds, forms.ModelForm):
         self.fields["presenter"].queryset = team_caseworkers(team.pk)
 
 
-class PerspectivesForm(UniqueIds, forms.ModelForm):
+class PerspectivesForm(UniqueIds, ModelForm):
     """Step 2: change of perspective and idea exchange."""
 
     id_prefix = "step2"
@@ -112,7 +114,7 @@ class PerspectivesForm(UniqueIds, forms.ModelForm):
         help_texts = {"perspectives": _("How would the child, the parents, the school see it? What else could help?")}
 
 
-class IdeaForm(UniqueIds, forms.ModelForm):
+class IdeaForm(UniqueIds, ModelForm):
     id_prefix = "idea"
 
     class Meta:
@@ -126,7 +128,7 @@ class IdeaForm(UniqueIds, forms.ModelForm):
         self.fields["resource"].help_text = _("Optional: the strength of the case's resource map the idea builds on.")
 
 
-class ProposalForm(UniqueIds, forms.ModelForm):
+class ProposalForm(UniqueIds, ModelForm):
     """Step 3: a help proposal (at least two per case before the vote)."""
 
     id_prefix = "proposal"
@@ -145,6 +147,7 @@ class VoteForm(forms.Form):
     """Step 4: one row per participant – agrees or veto (with reason) – and a decision note."""
 
     decision_note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Decision (if all agree)"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
         help_text=_("e.g. which proposals the case manager takes into the contract talk with the family."),
     )
@@ -159,6 +162,7 @@ class VoteForm(forms.Form):
                 required=True, error_messages={"required": conference.MSG_VOTE_REQUIRED},
             )
             self.fields[f"reason_{p.pk}"] = forms.CharField(
+                max_length=TEXT_MAX_LENGTH,
                 label=_("Reason for the veto of %(name)s") % {"name": p.name}, required=False,
                 widget=forms.Textarea(attrs={"rows": 1}),
             )

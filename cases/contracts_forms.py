@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from juwe.lib.forms import MoneyField, NumberField
+from juwe.lib.forms import TEXT_MAX_LENGTH, DateField, MoneyField, NumberField
 from juwe.models import Provider
 
 from .contracts import MSG_COST_NEGATIVE, MSG_COST_NOT_A_NUMBER, MSG_HOURS_NEGATIVE, decided_proposals_qs
@@ -28,32 +28,33 @@ class ProposalChoice(forms.ModelChoiceField):
 
 class ContractForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    talk_on = forms.DateField(label=_("Date of the contract talk"), widget=DateInput())
+    talk_on = DateField(label=_("Date of the contract talk"), widget=DateInput())
     talk_place = forms.CharField(label=_("Place chosen by the family"), max_length=200, required=False,
                                  help_text=_("e.g. at home, in the family centre, at grandmother's"))
     proposal = ProposalChoice(label=_("Help proposal the family chose"), queryset=Case.objects.none(), required=False,
                               empty_label=_("— the family's own proposal —"),
                               help_text=_("Help type and provider are taken from the proposal unless you choose others."))
-    own_proposal = forms.CharField(label=_("The family's own proposal"), required=False,
+    own_proposal = forms.CharField(label=_("The family's own proposal"), required=False, max_length=TEXT_MAX_LENGTH,
                                    widget=forms.Textarea(attrs={"rows": 2}))
     help_type = forms.ChoiceField(label=_("Help type"), required=False,
                                   choices=help_type_choices(blank=("", _("— as in the proposal —"))))
     provider = forms.ModelChoiceField(label=_("Provider"), queryset=Provider.objects.order_by("name"), required=False,
                                       empty_label=_("— as in the proposal / none —"))
     provider_wish = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("The family's wish for the provider"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Wunsch- und Wahlrecht (§ 5 SGB VIII): which provider the family wished for and why."),
     )
-    approved_from = forms.DateField(label=_("Approved from"), required=False, widget=DateInput(),
-                                    help_text=_("Empty: the date of the talk."))
-    approved_until = forms.DateField(label=_("Approved until"), required=False, widget=DateInput(),
-                                     help_text=_("Empty: 6 months."))
+    approved_from = DateField(label=_("Approved from"), required=False, widget=DateInput(),
+                              help_text=_("Empty: the date of the talk."))
+    approved_until = DateField(label=_("Approved until"), required=False, widget=DateInput(),
+                               help_text=_("Empty: 6 months."))
     hours_per_week = NumberField(label=_("Hours per week"), required=False, max_digits=5, example=Decimal("4.5"),
                                  error_messages={"invalid": _("Enter the hours as a number, e.g. 4,5."),
                                                  "negative": MSG_HOURS_NEGATIVE})
     monthly_cost = MoneyField(label=_("Estimated monthly cost (EUR)"), required=False,
                               error_messages={"invalid": MSG_COST_NOT_A_NUMBER, "negative": MSG_COST_NEGATIVE})
-    internal_note = forms.CharField(label=_("Internal note (office only)"), required=False,
+    internal_note = forms.CharField(label=_("Internal note (office only)"), required=False, max_length=TEXT_MAX_LENGTH,
                                     widget=forms.Textarea(attrs={"rows": 2}),
                                     help_text=_("Not printed and never shown to the provider."))
 
@@ -90,8 +91,9 @@ class ParticipantForm(_RowForm):
 
 class GoalForm(_RowForm):
     typed = ("text", "indicator")
-    text = forms.CharField(label=_("Goal in the family's words"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    indicator = forms.CharField(label=_("What shows that we reached it"), required=False,
+    text = forms.CharField(label=_("Goal in the family's words"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH)
+    indicator = forms.CharField(label=_("What shows that we reached it"), required=False, max_length=TEXT_MAX_LENGTH,
                                 widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -99,9 +101,10 @@ class TaskForm(_RowForm):
     typed = ("who", "what")
     party = forms.ChoiceField(label=_("Party"), choices=TaskParty.choices)
     who = forms.CharField(label=_("Who"), max_length=150, required=False)
-    what = forms.CharField(label=_("What"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    what = forms.CharField(label=_("What"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH)
     due = forms.CharField(label=_("By when"), max_length=100, required=False, help_text=_("e.g. “every Monday”"))
-    due_on = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    due_on = DateField(label=_("Date"), required=False, widget=DateInput())
     goal = forms.TypedChoiceField(label=_("For goal"), coerce=int, empty_value=None, required=False)
 
     def __init__(self, *args, goal_count: int = 1, **kwargs):

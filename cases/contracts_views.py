@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from juwe.access import require_perm
 from juwe.audit import Action, audit_log
+from juwe.lib.forms import TEXT_MAX_LENGTH, DateField
 from juwe.lib.pdf import pdf_response
 
 from . import contracts, selectors
@@ -31,7 +32,7 @@ SECTIONS = ("participants", "goals", "tasks")
 
 class SignForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    signed_on = forms.DateField(label=gettext_lazy("Signed on"), widget=DateInput())
+    signed_on = DateField(label=gettext_lazy("Signed on"), widget=DateInput())
     signers = forms.TypedMultipleChoiceField(label=gettext_lazy("Who signed"), coerce=int, required=False,
                                              widget=forms.CheckboxSelectMultiple)
 
@@ -45,8 +46,9 @@ class SignForm(forms.Form):
 
 class EndForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    ended_on = forms.DateField(label=gettext_lazy("Ended on"), widget=DateInput())
-    note = forms.CharField(label=gettext_lazy("Reason for ending"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    ended_on = DateField(label=gettext_lazy("Ended on"), widget=DateInput())
+    note = forms.CharField(label=gettext_lazy("Reason for ending"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH)
 
 
 def _audit(request: HttpRequest, contract: Contract, status: int = 200, **data) -> None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from juwe.access import district_scope
+from juwe.lib.forms import TEXT_MAX_LENGTH, DateField, ModelForm
 from juwe.models import District, User
 
 from .models import (
@@ -63,9 +64,10 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 class IntakeForm(forms.Form):
     district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none())
-    opened_on = forms.DateField(label=_("Date of the first contact"), widget=DateInput())
+    opened_on = DateField(label=_("Date of the first contact"), widget=DateInput())
     first_contact_source = forms.ChoiceField(label=_("Source of the first contact"), choices=FirstContactSource.choices)
     concern = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Concern in the family's words"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     street = forms.CharField(label=_("Street and number"), max_length=200, required=False)
@@ -90,7 +92,7 @@ class MemberForm(forms.Form):
     role = forms.ChoiceField(label=_("Role in the case"), choices=CaseRole.choices)
     first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
-    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DateInput())
+    birth_date = DateField(label=_("Birth date"), required=False, widget=DateInput())
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNSPECIFIED)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     note = forms.CharField(label=_("Relation"), max_length=200, required=False, help_text=_("e.g. mother, son"))
@@ -127,14 +129,17 @@ class CaseEditForm(VersionedForm):
     id_prefix = "edit"
 
     first_contact_source = forms.ChoiceField(label=_("Source of the first contact"), choices=FirstContactSource.choices)
-    concern = forms.CharField(label=_("Concern in the family's words"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    concern = forms.CharField(label=_("Concern in the family's words"),
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=TEXT_MAX_LENGTH)
     will = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("The family's will"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text=_("What the family itself wants to change – in its own words."),
     )
-    goals = forms.CharField(label=_("The family's goals"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    goals = forms.CharField(label=_("The family's goals"),
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=TEXT_MAX_LENGTH)
 
     @classmethod
     def for_case(cls, case: Case, data=None):
@@ -149,7 +154,8 @@ class TransitionForm(VersionedForm):
     reason = forms.ChoiceField(
         label=_("Reason for closing"), choices=[("", "—"), *CloseReason.choices], required=False
     )
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=TEXT_MAX_LENGTH)
 
     def __init__(self, *args, allowed: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,7 +167,7 @@ class ClassificationForm(VersionedForm):
     id_prefix = "classify"
 
     classification = forms.ChoiceField(label=_("Classification"), choices=Classification.choices)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH)
 
 
 class AssignForm(VersionedForm):
@@ -174,7 +180,7 @@ class AssignForm(VersionedForm):
         self.fields["case_manager"].queryset = team_caseworkers(team_id)
 
 
-class ContactForm(UniqueIds, forms.ModelForm):
+class ContactForm(UniqueIds, ModelForm):
     id_prefix = "contact"
 
     class Meta:
@@ -194,7 +200,7 @@ class ContactForm(UniqueIds, forms.ModelForm):
         return minutes
 
 
-class ResourceForm(UniqueIds, forms.ModelForm):
+class ResourceForm(UniqueIds, ModelForm):
     id_prefix = "resource"
 
     """An entry of the resource map; district entries may point to an offer of the case's district."""
@@ -215,7 +221,7 @@ class ResourceForm(UniqueIds, forms.ModelForm):
         return data
 
 
-class NetworkPersonForm(UniqueIds, forms.ModelForm):
+class NetworkPersonForm(UniqueIds, ModelForm):
     id_prefix = "network"
 
     class Meta:

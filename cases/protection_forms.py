@@ -7,9 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .forms import DateInput, DateTimeInput
+from juwe.lib.forms import TEXT_MAX_LENGTH, DateField, DateTimeField
 from juwe.models import User
 
+from .forms import DateInput, DateTimeInput
 from .models import ProtectionResult, Urgency
 from .protection import MSG_MEASURE_INCOMPLETE, MeasureInput
 from .selectors import team_caseworkers
@@ -19,12 +20,13 @@ SCALE = [(str(n), str(n)) for n in range(11)]
 
 
 class ReportForm(forms.Form):
-    received_at = forms.DateTimeField(label=_("Report received at"), widget=DateTimeInput())
+    received_at = DateTimeField(label=_("Report received at"), widget=DateTimeInput())
     reported_by = forms.CharField(
         label=_("Reported by"), max_length=200,
         help_text=_("Name and function, e.g. “Frau Jacobs, class teacher” or “police, Walle station”."),
     )
-    report = forms.CharField(label=_("What was reported"), widget=forms.Textarea(attrs={"rows": 6}))
+    report = forms.CharField(label=_("What was reported"),
+        widget=forms.Textarea(attrs={"rows": 6}), max_length=TEXT_MAX_LENGTH)
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=Urgency.choices, widget=forms.RadioSelect,
         help_text=_("Sets when the assessment is due: at once, 24 or 72 hours after the report."),
@@ -46,24 +48,29 @@ class AssessmentForm(forms.Form):
         required=False,
         help_text=_("At least two professionals of the team (four-eyes principle), you among them."),
     )
-    assessed_at = forms.DateTimeField(label=_("Assessed at"), widget=DateTimeInput(), required=False)
+    assessed_at = DateTimeField(label=_("Assessed at"), widget=DateTimeInput(), required=False)
     home_visit = forms.TypedChoiceField(
         label=_("Home visit"), choices=YES_NO, widget=forms.RadioSelect, required=False,
         coerce=lambda v: v == "yes", empty_value=None,
     )
-    home_visit_on = forms.DateField(label=_("Home visit on"), widget=DateInput(), required=False)
-    harm = forms.CharField(label=_("Harm: what has happened?"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    home_visit_on = DateField(label=_("Home visit on"), widget=DateInput(), required=False)
+    harm = forms.CharField(label=_("Harm: what has happened?"),
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=TEXT_MAX_LENGTH)
     danger = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Danger: what do we fear may happen?"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     complicating_factors = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Complicating factors"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     working_well = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("What is working well?"), widget=forms.Textarea(attrs={"rows": 6}), required=False,
         help_text=_("Strengths, protective people, times when the child was safe."),
     )
     next_steps = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("What needs to happen?"), widget=forms.Textarea(attrs={"rows": 6}), required=False,
         help_text=_("What must the parents and the network do so that the child is safe?"),
     )
@@ -75,11 +82,13 @@ class AssessmentForm(forms.Form):
         label=_("Result"), choices=ProtectionResult.choices, widget=forms.RadioSelect, required=False
     )
     family_court = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Family court involvement"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
         help_text=_("Whether and when the family court was called on (§ 8a (2), § 1666 BGB) and what it decided."),
     )
     taken_into_care = forms.BooleanField(label=_("Taken into care (§ 42 SGB VIII)"), required=False)
     taken_into_care_note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Note on taking into care"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
         help_text=_("When, by whom, where the child is now."),
     )
@@ -93,9 +102,10 @@ class AssessmentForm(forms.Form):
 
 
 class MeasureForm(forms.Form):
-    measure = forms.CharField(label=_("Measure"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    measure = forms.CharField(label=_("Measure"),
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=TEXT_MAX_LENGTH)
     owner = forms.CharField(label=_("Responsible"), max_length=150, required=False)
-    due_on = forms.DateField(label=_("Due by"), widget=DateInput(), required=False)
+    due_on = DateField(label=_("Due by"), widget=DateInput(), required=False)
 
     def clean(self):
         data = super().clean()
@@ -119,7 +129,7 @@ def measure_formset(data=None) -> forms.BaseFormSet:
 
 
 class MeasureDoneForm(forms.Form):
-    done_on = forms.DateField(label=_("Done on"), widget=DateInput())
+    done_on = DateField(label=_("Done on"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

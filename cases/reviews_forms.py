@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from juwe.lib.forms import TEXT_MAX_LENGTH, DateField
+
 from .forms import DateInput
 from .models import CaseState, CloseReason, Contract, ContractGoal, ContractState, ReviewDecision, help_type_choices
 from .reviews import MSG_NOTE_EMPTY, MSG_RATING_MISSING, MSG_RATING_RANGE, SCORES
@@ -15,6 +17,7 @@ from .reviews import MSG_NOTE_EMPTY, MSG_RATING_MISSING, MSG_RATING_RANGE, SCORE
 
 class TaskNoteForm(forms.Form):
     text = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("New progress note"), widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": MSG_NOTE_EMPTY},
     )
@@ -28,7 +31,7 @@ class TaskNoteForm(forms.Form):
 class ReviewForm(forms.Form):
     """The review: per goal an achievement 0–10 (`score_<goal id>`) and a note (`note_<goal id>`)."""
 
-    held_on = forms.DateField(label=_("Review held on"), widget=DateInput())
+    held_on = DateField(label=_("Review held on"), widget=DateInput())
     decision = forms.ChoiceField(label=_("Decision"), choices=ReviewDecision.choices, widget=forms.RadioSelect)
     end_state = forms.ChoiceField(
         label=_("When the help ends, the case goes on as"), required=False,
@@ -36,7 +39,8 @@ class ReviewForm(forms.Form):
     )
     close_reason = forms.ChoiceField(label=_("Reason for closing"), required=False,
                                      choices=[("", "—"), *CloseReason.choices])
-    note = forms.CharField(label=_("Note on the review"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=_("Note on the review"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH)
 
     def __init__(self, *args, goals: list[ContractGoal], **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,6 +55,7 @@ class ReviewForm(forms.Form):
                 error_messages={"required": MSG_RATING_MISSING % number, "invalid_choice": MSG_RATING_RANGE % number},
             )
             self.fields[f"note_{goal.pk}"] = forms.CharField(
+                max_length=TEXT_MAX_LENGTH,
                 label=_("Note on goal %(number)s") % number, required=False, widget=forms.Textarea(attrs={"rows": 2})
             )
 

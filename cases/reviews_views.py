@@ -12,12 +12,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from juwe.access import get_visible_or_404, require_perm
 from juwe.audit import Action, audit_log
+from juwe.lib.http import next_path
 
 from . import reviews
 from .forms import apply_service_errors
@@ -103,11 +103,7 @@ def task_note_add(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
 
 def _back(request: HttpRequest, pk: int) -> str:
     """Back to the page the note was written on (the contract page or the provider's page)."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return reverse("cases:provider_contract_detail", args=[pk])
+    return next_path(request, reverse("cases:provider_contract_detail", args=[pk]))
 
 
 # --- Review ---------------------------------------------------------------------------------------

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "juwe.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "juwe.middleware.LanguageMiddleware",
+    # NUL characters in path, query or form fields answer 400 before any view or query sees them.
+    "juwe.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -18,7 +18,9 @@ def _providers(request):
 
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts, method="in_district")
+    # No "none" choice (FILTERS_NULL_CHOICE_LABEL): its "null" would reach in_district as a primary key.
+    district = django_filters.ModelChoiceFilter(label=_("District"), queryset=_districts, method="in_district",
+                                                null_label=None)
     # Several districts at once (a team or social centre), as the controlling dashboard links the list;
     # hidden, so the form carries it along without another select.
     districts = django_filters.ModelMultipleChoiceFilter(

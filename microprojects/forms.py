@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from juwe.access import visible
-from juwe.lib.forms import MoneyField
+from juwe.lib.forms import TEXT_MAX_LENGTH, DateField, ModelForm, MoneyField
 from juwe.models import District, Provider, User
 from juwe.roles import Role
 from microprojects.models import ActionGrant, AwardCriterion, MicroProject, Outcome, QualityReview
@@ -14,7 +14,7 @@ from microprojects.services import GRANT_NOT_POSITIVE, default_proof_due
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(ModelForm):
     """Proposal and draft edits. Choices come from what the user may see."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -65,13 +65,15 @@ class ProjectForm(forms.ModelForm):
 class ApproveForm(forms.Form):
     amount = MoneyField(label=_("approved amount (EUR)"))
     note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when leadership approves over the remaining budget."),
     )
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("reason for rejection"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("reason for rejection"),
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH)
 
 
 class CompleteForm(forms.Form):
@@ -80,7 +82,8 @@ class CompleteForm(forms.Form):
         label=_("further districts"), queryset=District.objects.none(), required=False,
         help_text=_("Only for an extension: a linked copy of the project is created for these districts."),
     )
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("note"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,7 +107,7 @@ class ParticipationForm(forms.Form):
         self.fields["quarter"].initial = (today.month - 1) // 3 + 1
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(ModelForm):
     class Meta:
         model = QualityReview
         fields = ["kind", "date", "participants", "findings", "rating", "tender_free_worked"]
@@ -115,7 +118,7 @@ class ReviewForm(forms.ModelForm):
         }
 
 
-class GrantRequestForm(forms.ModelForm):
+class GrantRequestForm(ModelForm):
     amount = MoneyField(label=_("amount"), allow_zero=False, error_messages={"zero": GRANT_NOT_POSITIVE})
 
     class Meta:
@@ -134,11 +137,12 @@ class GrantDecideForm(forms.Form):
         label=_("award criteria met"), choices=AwardCriterion.choices, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("For a grant: at least one."),
     )
-    proof_due = forms.DateField(
+    proof_due = DateField(
         label=_("proof of use due"), required=False, widget=DATE,
         help_text=_("For a grant: when the applicant shows how the money was used (default: eight weeks after the activity)."),
     )
-    reason = forms.CharField(label=_("reason for declining"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("reason for declining"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_LENGTH)
 
     def __init__(self, *args, grant: ActionGrant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,8 +150,9 @@ class GrantDecideForm(forms.Form):
 
 
 class GrantProofForm(forms.Form):
-    received_on = forms.DateField(label=_("proof of use received on"), widget=DATE)
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    received_on = DateField(label=_("proof of use received on"), widget=DATE)
+    note = forms.CharField(label=_("note"), required=False, max_length=TEXT_MAX_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("e.g. receipts seen, photos, short report."))
 
     def __init__(self, *args, **kwargs):
@@ -157,20 +162,21 @@ class GrantProofForm(forms.Form):
 
 class SupplementRequestForm(forms.Form):
     amount = MoneyField(label=_("supplement requested (EUR)"))
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 4}),
+    reason = forms.CharField(label=_("reason"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}),
                              help_text=_("Why the approved sum is not enough, and what the extra money is for."))
 
 
 class SupplementApproveForm(forms.Form):
     amount = MoneyField(label=_("supplement granted (EUR)"))
     note = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when leadership grants over the remaining budget."),
     )
 
 
 class PaymentForm(forms.Form):
-    paid_on = forms.DateField(label=_("paid on"), widget=DATE)
+    paid_on = DateField(label=_("paid on"), widget=DATE)
     amount = MoneyField(label=_("amount (EUR)"))
     provider = forms.ModelChoiceField(label=_("paid to"), queryset=Provider.objects.none())
     invoice_number = forms.CharField(label=_("invoice number"), max_length=40)
@@ -184,7 +190,7 @@ class PaymentForm(forms.Form):
 
 
 class PaymentReverseForm(forms.Form):
-    paid_on = forms.DateField(label=_("date of the reversal"), widget=DATE)
+    paid_on = DateField(label=_("date of the reversal"), widget=DATE)
     note = forms.CharField(label=_("reason"), max_length=300)
 
     def __init__(self, *args, **kwargs):
@@ -206,7 +212,7 @@ class ReferralForm(forms.Form):
         label=_("case reference"), max_length=40,
         help_text=_("The reference of the case file, e.g. 2026/334/17."),
     )
-    referred_on = forms.DateField(label=_("referred on"), widget=DATE)
+    referred_on = DateField(label=_("referred on"), widget=DATE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

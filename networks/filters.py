@@ -12,8 +12,10 @@ class OfferSearchFilter(django_filters.FilterSet):
     """The Stadtteilkarte's search form; the filtering itself is `offers_search` (shared with cases)."""
 
     q = django_filters.CharFilter(label=_("Search"), method="noop")
+    # null_label=None here and below: the "none" choice (FILTERS_NULL_CHOICE_LABEL) sends "null", which
+    # a filter of its own method (or a view reading cleaned_data) would take for a primary key – a 500.
     district = django_filters.ModelChoiceFilter(
-        label=_("District"), queryset=District.objects.order_by("name"), method="noop"
+        label=_("District"), queryset=District.objects.order_by("name"), method="noop", null_label=None
     )
     age = django_filters.NumberFilter(
         label=_("Age of the child"), method="noop", widget=forms.NumberInput(attrs={"min": 0, "max": MAX_AGE})
@@ -23,7 +25,7 @@ class OfferSearchFilter(django_filters.FilterSet):
     districts = django_filters.ModelMultipleChoiceFilter(
         label="", queryset=District.objects.order_by("name"), method="noop", widget=forms.MultipleHiddenInput
     )
-    topic = django_filters.ChoiceFilter(label=_("Topic"), choices=OfferTopic.choices, method="noop")
+    topic = django_filters.ChoiceFilter(label=_("Topic"), choices=OfferTopic.choices, method="noop", null_label=None)
     low_threshold = django_filters.BooleanFilter(label=_("low-threshold"), widget=django_filters.widgets.BooleanWidget())
     free_of_charge = django_filters.BooleanFilter(label=_("free of charge"), widget=django_filters.widgets.BooleanWidget())
     ordering = django_filters.OrderingFilter(
@@ -69,7 +71,7 @@ class NetworkFilter(django_filters.FilterSet):
     social_center = django_filters.ModelChoiceFilter(label=_("Social centre"), queryset=SocialCenter.objects.all())
     cohort = django_filters.ModelChoiceFilter(label=_("Age cohort"), queryset=AgeCohort.objects.all())
     district = django_filters.ModelChoiceFilter(
-        label=_("District"), queryset=District.objects.order_by("name"), method="by_district"
+        label=_("District"), queryset=District.objects.order_by("name"), method="by_district", null_label=None
     )
     active = django_filters.BooleanFilter(label=_("active"), widget=django_filters.widgets.BooleanWidget())
     ordering = django_filters.OrderingFilter(
@@ -108,7 +110,9 @@ class OrganisationFilter(django_filters.FilterSet):
 
 
 class CoverageFilter(django_filters.FilterSet):
-    social_center = django_filters.ModelChoiceFilter(label=_("Social centre"), queryset=SocialCenter.objects.all())
+    # The view reads the choice from cleaned_data: no "none" choice ("null" is no social centre).
+    social_center = django_filters.ModelChoiceFilter(label=_("Social centre"), queryset=SocialCenter.objects.all(),
+                                                     null_label=None)
 
     class Meta:
         model = District

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from juwe.lib.forms import DateField, ModelForm
 from juwe.models import District, SocialCenter, User
 from juwe.roles import Role
 from networks.access import coordinated_district_ids
@@ -41,7 +42,7 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(ModelForm):
     """A model form that only parses: the service validates the model (with our German messages)
     and writes it, so the form skips Django's model validation and never saves itself."""
 
@@ -136,7 +137,7 @@ class AdoptRulesForm(forms.Form):
     model_rules = forms.ModelChoiceField(
         label=_("Model text"), queryset=ModelRules.objects.filter(current=True), empty_label=None
     )
-    adopted_on = forms.DateField(label=_("Adopted on"), required=False, widget=DateInput())
+    adopted_on = DateField(label=_("Adopted on"), required=False, widget=DateInput())
 
 
 class MembershipForm(ServiceForm):
@@ -151,7 +152,7 @@ class MembershipForm(ServiceForm):
 
 
 class EndMembershipForm(forms.Form):
-    until = forms.DateField(label=_("Member until"), widget=DateInput())
+    until = DateField(label=_("Member until"), widget=DateInput())
 
 
 class MeetingForm(ServiceForm):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from juwe.access import get_visible_or_404, require_perm
 from juwe.lib.export import export_response
+from juwe.lib.http import next_path
 from juwe.lib.paging import CappedPaginator
 from juwe.lib.pdf import pdf_response
 from networks import selectors, services
@@ -127,7 +128,7 @@ def _offer_action(request, offer, service, done: str, **kwargs) -> HttpResponse:
         messages.success(request, done)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(request.POST.get("next") or reverse("networks:offer_detail", args=[offer.pk]))
+    return redirect(next_path(request, reverse("networks:offer_detail", args=[offer.pk])))
 
 
 @require_POST

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from juwe.controlling.period import Period
 from juwe.controlling.scope import Level, _reachable_districts, levels_for
+from juwe.lib.forms import DateField
 from juwe.models import District
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -31,6 +32,10 @@ MESSAGES = {
 
 
 class MonthField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 7)  # YYYY-MM
+        super().__init__(**kwargs)
+
     def to_python(self, value):
         value = super().to_python(value)
         if not value:
@@ -74,7 +79,7 @@ def scope_choices(user, levels: list[str]) -> list[tuple[str, list[tuple[str, st
 
 class DashboardForm(forms.Form):
     # Not validated against its choices: a scope out of reach answers 404 (resolve_scope), not a form error.
-    bereich = forms.CharField(label=_("Area"), required=False, widget=forms.Select)
+    bereich = forms.CharField(label=_("Area"), required=False, max_length=40, widget=forms.Select)
     ebene = forms.ChoiceField(label=_("Level"), choices=Level.choices, required=False, widget=forms.HiddenInput)
     id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     jahr = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
@@ -84,9 +89,9 @@ class DashboardForm(forms.Form):
     )
     von = MonthField(label=_("From month"), required=False, help_text=_("YYYY-MM, instead of year and quarter"))
     bis = MonthField(label=_("To month"), required=False)
-    stichtag = forms.DateField(label=_("Reference date"), required=False, input_formats=["%Y-%m-%d"],
-                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                               help_text=_("Default: the end of the period, today for a running one"))
+    stichtag = DateField(label=_("Reference date"), required=False, input_formats=["%Y-%m-%d"],
+                         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                         help_text=_("Default: the end of the period, today for a running one"))
 
     def __init__(self, data, *, user, **kwargs):
         self.user = user

@@ -1,11 +1,20 @@
-"""Form fields shared by the apps."""
+"""Form fields shared by the apps.
+
+Every date and datetime field of the application is `DateField`/`DateTimeField` from here (years 1900
+to 2100: beyond them date arithmetic such as "approval end = start + 6 months" overflows and PostgreSQL
+cannot store a local time of year 1), every free text is limited to `TEXT_MAX_LENGTH`, and model forms
+derive from `ModelForm` here, which gives their generated fields the same bounds.
+tests/juwe/test_form_bounds.py checks every form class of the apps for it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from juwe.lib.money import (
@@ -25,6 +34,58 @@ AMOUNT_ABOVE = _("The amount must be at most %(limit)s.")
 NUMBER_NEGATIVE = _("The value must not be negative.")
 NUMBER_BELOW = _("The value must be at least %(limit)s.")
 NUMBER_ABOVE = _("The value must be at most %(limit)s.")
+DATE_OUT_OF_RANGE = _("Please enter a date between 1900 and 2100.")
+
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+# The longest free text a form takes (a § 8a report, minutes, a contract's goals): about ten pages.
+TEXT_MAX_LENGTH = 20_000
+
+
+def validate_date_range(value: dt.date | dt.datetime | None) -> None:
+    """A date (or the day of a datetime) between 1900 and 2100."""
+    if value is None:
+        return
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ValidationError(DATE_OUT_OF_RANGE, code="date_range")
+
+
+class DateField(forms.DateField):
+    """A date between 1900 and 2100; other years are a form error, never a server error further on."""
+
+    default_validators = [validate_date_range]
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time between 1900 and 2100 (a local time of year 1 cannot even be converted to UTC)."""
+
+    default_validators = [validate_date_range]
+
+
+def bounded_formfield(model_field: models.Field, **kwargs) -> forms.Field | None:
+    """The form field of a model field, with the application's bounds (ModelForm's formfield_callback)."""
+    if isinstance(model_field, models.DateTimeField):
+        kwargs.setdefault("form_class", DateTimeField)
+    elif isinstance(model_field, models.DateField):
+        kwargs.setdefault("form_class", DateField)
+    elif isinstance(model_field, models.TextField):
+        kwargs.setdefault("max_length", TEXT_MAX_LENGTH)
+    return model_field.formfield(**kwargs)
+
+
+class _BoundedModelFormMetaclass(forms.models.ModelFormMetaclass):
+    def __new__(mcs, name, bases, attrs):
+        meta = attrs.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(bounded_formfield)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class ModelForm(forms.ModelForm, metaclass=_BoundedModelFormMetaclass):
+    """The base of the application's model forms: generated date fields are bounded to 1900–2100, free
+    text (TextField) to TEXT_MAX_LENGTH characters; CharFields keep their model's max_length. A form's own
+    `Meta` needs nothing for it (the metaclass adds the formfield callback)."""
 
 
 class _DecimalTextField(forms.CharField):

@@ -108,3 +108,16 @@ def test_deciding_a_suggestion_is_refused_by_role_before_the_form_is_read(as_use
                                title="Spielplatzpaten", age_from=3, age_to=10)
     response = as_user(getattr(users, role)).post(reverse("networks:offer_decide", args=[suggestion.pk]), {})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("next_", ["https://evil.example/angebote/", "//evil.example/", "pflege"])
+def test_an_offer_action_returns_only_to_a_page_of_the_site(as_user, users, net, next_):
+    response = as_user(users.coordinator).post(reverse("networks:offer_confirm", args=[net.offer.pk]), {"next": next_})
+    assert response.status_code == 302
+    assert response.url == reverse("networks:offer_detail", args=[net.offer.pk])
+
+
+def test_an_offer_action_returns_to_the_maintenance_list(as_user, users, net):
+    back = reverse("networks:offer_maintenance") + "?page=2"
+    response = as_user(users.coordinator).post(reverse("networks:offer_confirm", args=[net.offer.pk]), {"next": back})
+    assert response.status_code == 302 and response.url == back

@@ -202,3 +202,16 @@ def test_team_lead_worklist_shows_signed_contracts(case, users, as_user, django_
         page = client.get(reverse("home"))
     assert len(four.captured_queries) == len(one.captured_queries)
     assert reverse("cases:contract_detail", args=[contract.pk]) not in as_user(users.case_manager).get(reverse("home")).text
+
+
+@pytest.mark.parametrize("overrides", [
+    {"approved_from": "9999-06-01"},  # the default end, six months later, lies beyond year 9999
+    {"approved_from": "2026-01-01", "approved_until": "9999-12-31"},
+    {"talk_on": "0001-01-01"},
+    {"t-1-due_on": "9999-12-31"},
+])
+def test_contract_dates_outside_1900_to_2100_are_a_form_error_not_a_server_error(case, users, as_user, overrides):
+    response = as_user(users.case_manager).post(reverse("cases:contract_create", args=[case.pk]), _post_data(**overrides))
+    assert response.status_code == 422
+    assert "Bitte ein Datum zwischen 1900 und 2100 angeben." in response.text
+    assert not Contract.objects.filter(case=case).exists()

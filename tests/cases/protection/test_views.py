@@ -173,3 +173,13 @@ def test_open_detail_query_count(as_user, users, case, django_assert_max_num_que
 def test_caseworkers_see_the_record_form(as_user, users, case, who):
     a = make_report(case, users.case_manager)
     assert "plan-TOTAL_FORMS" in as_user(getattr(users, who)).get(reverse("cases:protection_detail", args=[a.pk])).text
+
+
+@pytest.mark.parametrize("received", ["0001-01-01T10:00", "1899-12-31T23:00", "9999-12-31T10:00"])
+def test_report_dated_outside_1900_to_2100_is_a_form_error_not_a_server_error(as_user, users, case, received):
+    response = as_user(users.case_manager).post(
+        reverse("cases:protection_report", args=[case.pk]),
+        {"received_at": received, "reported_by": "Schule", "report": "Blaue Flecken", "urgency": "24h"})
+    assert response.status_code == 422
+    assert "Bitte ein Datum zwischen 1900 und 2100 angeben." in response.text
+    assert not ProtectionAssessment.objects.exists()

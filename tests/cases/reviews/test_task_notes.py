@@ -92,3 +92,18 @@ def test_notes_show_on_the_contract_extras_for_caseworkers(rf, users, contract):
     assert "Lina war pünktlich." in html
     assert reverse("cases:task_note_add", args=[contract.pk, task.pk]) in html
     assert reverse("cases:review_record", args=[contract.pk]) in html
+
+
+@pytest.mark.parametrize("next_", ["Fortschritt", "https://evil.example/", "//evil.example/", ""])
+def test_a_next_that_is_no_path_of_the_site_returns_to_the_providers_page(as_user, users, contract, next_):
+    task = contract.tasks.first()
+    response = as_user(users.provider_staff).post(_url(task), {"text": "Termin war gut.", "next": next_})
+    assert response.status_code == 302
+    assert response.url == reverse("cases:provider_contract_detail", args=[contract.pk])
+
+
+def test_a_next_on_the_site_is_followed(as_user, users, contract):
+    task = contract.tasks.first()
+    back = reverse("cases:contract_detail", args=[contract.pk])
+    response = as_user(users.case_manager).post(_url(task), {"text": "Termin war gut.", "next": back})
+    assert response.status_code == 302 and response.url == back
