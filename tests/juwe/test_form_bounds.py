@@ -15,7 +15,9 @@ from juwe.lib.forms import TEXT_MAX_LENGTH, DateField, DateTimeField, ModelForm,
 
 APPS = ["juwe", "cases", "networks", "microprojects", "budgets"]
 # Django's login form: the user name gets its bound in the form's __init__; the password is never stored.
-EXEMPT = {"juwe.forms.LoginForm"}
+# The login form, and the admin's user forms (Administration only: Django's own password fields, the dates
+# are read-only in the admin and never a form field there).
+EXEMPT = {"juwe.forms.LoginForm", "juwe.forms.UserChangeForm", "juwe.forms.UserCreationForm"}
 
 
 def app_forms() -> list[type[forms.BaseForm]]:
@@ -48,7 +50,8 @@ def test_every_field_is_bounded(form_class):
         if isinstance(field, (forms.DateField, forms.DateTimeField)):
             if validate_date_range not in field.validators:
                 problems.append(f"{name}: a date without the 1900–2100 range (use juwe.lib.forms.DateField)")
-        elif isinstance(field, forms.CharField) and not isinstance(field, _DecimalTextField):
+        # A UUID field refuses anything but a UUID's few characters: bounded by its format.
+        elif isinstance(field, forms.CharField) and not isinstance(field, (_DecimalTextField, forms.UUIDField)):
             if field.max_length is None or field.max_length > TEXT_MAX_LENGTH:
                 problems.append(f"{name}: text without a max_length (at most TEXT_MAX_LENGTH)")
             column = _model_field(model, name)
