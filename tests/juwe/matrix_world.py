@@ -6,9 +6,10 @@ centre West, team Walle, districts Walle and Westend, lead provider A); the iden
 per role in scope A and the same roles in *scope B* (social centre Ost, team Vahr, district Vahr,
 provider B) – the other team, other district, other provider and other social centre of the probe.
 
-Case data carries marker strings, so a page can be searched for what it must not show:
+Case data carries marker strings, so a page can be searched for what it must not show (`markers`):
 `SECRET` (case contents: only the case's team), `INTERNAL` (the contract's internal note: only the
-case's team) and `FAMILY` (the family's name: the case's team and, on contracts, the provider).
+case's team), `FAMILY` (the family's name: the case's team and, on contracts, the provider) and the
+main case's reference (its team and the money side of its scope, which books costs on it).
 
 `world` builds it once per test module inside one transaction, rolled back at the module's end; every
 `request` runs in a savepoint rolled back afterwards, so requests cannot influence each other.
@@ -36,9 +37,9 @@ from django.test import Client, RequestFactory, override_settings
 from django.test.client import ClientHandler
 from django.urls import reverse
 
-from juwe.roles import Role
 from juwe import urls
 from juwe.models import TeamPosts
+from juwe.roles import Role
 from tests.factories import (
     DistrictFactory,
     DistrictIndicatorFactory,
@@ -56,7 +57,7 @@ SECRET = "Geheimsache-Qx7"
 INTERNAL = "Internvermerk-Zk4"
 FAMILY = "Wendelstein"
 
-# name -> (roles, scope): the identities of the matrix. "anon" is the visitor without a login.
+# The identities of the matrix (one user each, built in _users); "anon" is the visitor without a login.
 IDENTITIES: dict[str, str] = {
     "cm": "case manager of team Walle (own team)",
     "cm_b": "case manager of team Vahr (other team)",
