@@ -1,25 +1,45 @@
-"""The dataset of the access matrix (tests/juwe/test_access_matrix.py) and of the form fuzz test.
+"""The dataset of the access matrix (tests/juwe/test_access_matrix.py) and of the form fuzz test
+(tests/juwe/test_form_fuzz.py), and how both send their requests.
 
 One small office, built once per test module: everything the pages show lies in *scope A* (social
 centre West, team Walle, districts Walle and Westend, lead provider A); the identities are one user
 per role in scope A and the same roles in *scope B* (social centre Ost, team Vahr, district Vahr,
 provider B) – the other team, other district, other provider and other social centre of the probe.
 
-Case data carries marker strings, so a page can be searched for what it must not show:
+Case data carries marker strings, so a page can be searched for what it must not show (`markers`):
 `SECRET` (case contents: only the case's team), `INTERNAL` (the contract's internal note: only the
-case's team) and `FAMILY` (the family's name: the case's team and, on contracts, the provider).
+case's team), `FAMILY` (the family's name: the case's team and, on contracts, the provider) and the
+main case's reference (its team and the money side of its scope, which books costs on it).
+
+`world` builds it once per test module inside one transaction, rolled back at the module's end; every
+`request` runs in a savepoint rolled back afterwards, so requests cannot influence each other.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+import sys
+import traceback
 import zoneinfo
+from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
 
-from juwe.roles import Role
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.signals import got_request_exception
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import Client, RequestFactory, override_settings
+from django.test.client import ClientHandler
+from django.urls import reverse
+
+from juwe import urls
 from juwe.models import TeamPosts
+from juwe.roles import Role
 from tests.factories import (
     DistrictFactory,
     DistrictIndicatorFactory,
@@ -37,7 +57,7 @@ SECRET = "Geheimsache-Qx7"
 INTERNAL = "Internvermerk-Zk4"
 FAMILY = "Wendelstein"
 
-# name -> (roles, scope): the identities of the matrix. "anon" is the visitor without a login.
+# The identities of the matrix (one user each, built in _users); "anon" is the visitor without a login.
 IDENTITIES: dict[str, str] = {
     "cm": "case manager of team Walle (own team)",
     "cm_b": "case manager of team Vahr (other team)",
@@ -56,6 +76,7 @@ IDENTITIES: dict[str, str] = {
     "nobody": "a user without a role",
     "anon": "not logged in",
 }
+LOGGED_IN = [name for name in IDENTITIES if name != "anon"]
 
 
 def _users(o) -> SimpleNamespace:
@@ -252,3 +273,142 @@ def build() -> SimpleNamespace:
         "case reference": (re.compile(re.escape(w.case.reference) + r"(?!\d)"), {"cm", "tl", "wjh", "wjh_a", "lead", "admin"}),
     }
     return w
+
+
+# --- The dataset as a fixture and the requests ------------------------------------------------------
+
+
+def url(w, name: str, args=(), query: str = "") -> str:
+    """The URL of a pattern. Arguments: a name of an object of the dataset (its pk), "name.field" for
+    another attribute, a number or "=text" as it is; the query may name objects as {w.name.pk}."""
+    values = []
+    for arg in args:
+        if isinstance(arg, str) and arg.startswith("="):
+            values.append(arg[1:])
+        elif isinstance(arg, str):
+            obj_name, _dot, attr = arg.partition(".")
+            values.append(getattr(getattr(w, obj_name), attr or "pk"))
+        else:
+            values.append(arg)
+    path = reverse(name, args=values)
+    return f"{path}?{query.format(w=w)}" if query else path
+
+
+# Tables a refused request or a GET may still write: the audit trail, the session, login tracking.
+WRITE_EXEMPT = {"juwe_auditevent", "django_session", "axes_accessattempt", "axes_accesslog",
+                "axes_accessfailurelog", "juwe_figuresnapshot"}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The dataset and one logged-in client per identity, in a transaction rolled back at the end."""
+    traveller = time_machine.travel(TODAY, tick=True)
+    traveller.start()
+    # The session is not saved on every request here: one write less per request, nothing the matrix looks at.
+    with django_db_blocker.unblock(), override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], SESSION_SAVE_EVERY_REQUEST=False
+    ):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            w = build()
+            w.handler, w.factory, w.sessions = ClientHandler(enforce_csrf_checks=False), RequestFactory(), {}
+            for name in LOGGED_IN:
+                client = Client()
+                client.force_login(getattr(w, name))
+                w.sessions[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
+            yield w
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            traveller.stop()
+
+
+def _plain_error_page(status: int):
+    def view(request, exception=None):
+        return HttpResponse(status=status)
+
+    return view
+
+
+@pytest.fixture(autouse=True)
+def lean_requests(monkeypatch):
+    """Thousands of refusals: answered by a plain 403/404 handler (the error pages have their own tests; the
+    matrix wants the status), without a logged traceback each (a 500 is reported by the matrix itself);
+    PDFs without WeasyPrint's layout."""
+    monkeypatch.setattr(urls, "handler403", _plain_error_page(403), raising=False)
+    monkeypatch.setattr(urls, "handler404", _plain_error_page(404), raising=False)
+    monkeypatch.setattr("weasyprint.HTML.write_pdf", lambda self, *a, **kw: b"%PDF-1.7 matrix")
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    yield
+    logger.setLevel(level)
+
+
+WRITE_SQL = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE)\s+"?([\w.]+)"?', re.IGNORECASE)
+
+
+class WriteRecorder:
+    """Names the tables a request writes to (every statement passes Django's execute wrapper)."""
+
+    def __init__(self):
+        self.tables: set[str] = set()
+
+    def __call__(self, execute, sql, params, many, context):
+        if match := WRITE_SQL.match(sql):
+            self.tables.add(match.group(1))
+        return execute(sql, params, many, context)
+
+
+@dataclass
+class Answer:
+    code: str
+    writes: list[str] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)
+    error: str = ""
+    body: str = ""
+    location: str = ""
+    followed_code: str = ""
+    followed_body: str = ""
+
+
+def _text(response) -> str:
+    """The body of a text response (HTML, CSV, SVG); empty for PDFs and streams."""
+    if response.streaming or "pdf" in response.get("Content-Type", ""):
+        return ""
+    return response.content.decode(errors="replace")
+
+
+def request(w, identity: str, method: str, url: str, data=None, then_get: bool = False) -> Answer:
+    """One request as `identity`, in a savepoint that is rolled back afterwards. Straight to Django's test
+    handler (no test client: it copies every template context, which the matrix does not need). With
+    `then_get`, a redirect is followed once inside the same savepoint (the page after a saved form)."""
+    cookie = {} if identity == "anon" else {"HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}={w.sessions[identity]}"}
+    writes, errors = WriteRecorder(), []
+
+    def server_error(sender, request, **kwargs):
+        errors.append("".join(traceback.format_exception(*sys.exc_info(), limit=-8)))
+
+    got_request_exception.connect(server_error)
+    try:
+        with transaction.atomic(), connection.execute_wrapper(writes):
+            built = w.factory.get(url, **cookie) if method == "GET" else w.factory.post(url, data or {}, **cookie)
+            response = w.handler(built.environ)
+            answer = Answer(str(response.status_code), error="".join(errors))
+            answer.body = _text(response)
+            location = response.headers.get("Location", "")
+            if response.status_code == 302 and ("/anmelden/" in location or "/admin/login/" in location):
+                answer.code = "login"
+            if response.status_code == 200:
+                answer.shown = [label for label, (pattern, _who) in w.markers.items() if pattern.search(answer.body)]
+            answer.writes = sorted(writes.tables - WRITE_EXEMPT)
+            if then_get and response.status_code == 302 and location.startswith("/"):
+                answer.location = location
+                followed = w.handler(w.factory.get(location, **cookie).environ)
+                answer.followed_code, answer.followed_body = str(followed.status_code), _text(followed)
+                answer.error = "".join(errors)
+            transaction.set_rollback(True)
+    finally:
+        got_request_exception.disconnect(server_error)
+    return answer
